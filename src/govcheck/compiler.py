@@ -1,0 +1,184 @@
+"""Compile rule conditions to durable-rules' JSON ruleset format.
+
+Plain data in, plain data out: this module does not import the engine, so the JSON it
+produces can be inspected, diffed and tested on its own.
+
+How the engine's sharp edges are met (policy-as-code-anchors.md §4):
+- every pattern starts with a positive match on the fact's `_entity`, so no rule can
+  match the engine's own state fact (a rule with only `$nex` loops forever);
+- the engine has no NOT, `$in` or `$ne`: negation is pushed to the leaves when the rule
+  is loaded (conditions.normalise) and membership is expanded to `$or`/`$neq`;
+- `$nex` on an empty list does not match and `$iall` on an empty list fails, so lists
+  of values reach the engine as flag objects (`{"fsa": true, "_stated": true}`, see
+  facts.project) and list tests become plain field tests;
+- conditions across several entities become joins; `any` across entities becomes
+  durable's `any` of `$all` groups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from itertools import product
+from typing import Any
+
+from .conditions import All, AnyOf, Condition, FactRef, Leaf
+from .fields import FieldCatalogue
+
+ENTITY = "_entity"
+KEY = "_key"
+DERIVED = "derived"
+STATED = "_stated"
+
+
+@dataclass(frozen=True)
+class EntityTest:
+    entity: str
+    expr: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class FactTest:
+    name: str
+    about: str  # the entity kind the fact is about
+
+
+@dataclass
+class CompiledRule:
+    """One engine rule: its JSON body, and what to do when it fires."""
+
+    name: str
+    body: dict[str, Any]
+    derives: tuple[str, str] | None = None  # (fact name, entity it is about)
+    entities: list[str] = field(default_factory=list)
+
+
+class Compiler:
+    def __init__(self, catalogue: FieldCatalogue, fact_about: Mapping[str, str]) -> None:
+        self.catalogue = catalogue
+        self.fact_about = fact_about
+
+    def compile(
+        self, name: str, cond: Condition, derives: tuple[str, str] | None = None
+    ) -> CompiledRule:
+        conjuncts = self._dnf(cond)
+        groups: list[list[dict[str, Any]]] = []
+        entities: list[str] = []
+        for conj in conjuncts:
+            patterns, ents = self._patterns(conj, must_have=derives[1] if derives else None)
+            groups.append(patterns)
+            entities.extend(e for e in ents if e not in entities)
+        if len(groups) == 1:
+            body: dict[str, Any] = {"all": _aliased(groups[0])}
+        else:
+            body = {"any": [{f"g{i}$all": _aliased(group)} for i, group in enumerate(groups)]}
+        return CompiledRule(name, body, derives, entities)
+
+    # -- disjunctive normal form over entity-local tests and derived-fact tests
+
+    def _dnf(self, cond: Condition) -> list[list[EntityTest | FactTest]]:
+        entity = self._local_entity(cond)
+        if entity is not None:
+            return [[EntityTest(entity, self._expr(cond))]]
+        if isinstance(cond, FactRef):
+            return [[FactTest(cond.name, self.fact_about[cond.name])]]
+        if isinstance(cond, AnyOf):
+            return [conj for c in cond.items for conj in self._dnf(c)]
+        if isinstance(cond, All):
+            parts = [self._dnf(c) for c in cond.items]
+            return [[t for conj in combo for t in conj] for combo in product(*parts)]
+        raise TypeError(f"condition not normalised: {cond!r}")
+
+    def _local_entity(self, cond: Condition) -> str | None:
+        """The one entity a fact-free condition speaks about, else None."""
+        if isinstance(cond, FactRef):
+            return None
+        if isinstance(cond, Leaf):
+            return self.catalogue.entity_of_path(cond.path)
+        if isinstance(cond, All | AnyOf):
+            found = {self._local_entity(c) for c in cond.items}
+            if len(found) == 1 and None not in found:
+                return found.pop()
+        return None
+
+    def _patterns(
+        self, conj: list[EntityTest | FactTest], must_have: str | None
+    ) -> tuple[list[dict[str, Any]], list[str]]:
+        by_entity: dict[str, list[dict[str, Any]]] = {}
+        facts: list[FactTest] = []
+        for test in conj:
+            if isinstance(test, EntityTest):
+                by_entity.setdefault(test.entity, []).append(test.expr)
+            else:
+                facts.append(test)
+        for needed in [f.about for f in facts] + ([must_have] if must_have else []):
+            by_entity.setdefault(needed, [])
+        order = list(by_entity)
+        patterns: list[dict[str, Any]] = []
+        for entity in order:
+            exprs = [{ENTITY: entity}] + by_entity[entity]
+            patterns.append({"$and": exprs} if len(exprs) > 1 else exprs[0])
+        for f in facts:
+            joined_alias = _alias_name(order.index(f.about))
+            patterns.append(
+                {
+                    "$and": [
+                        {ENTITY: DERIVED},
+                        {"name": f.name},
+                        {"about": {joined_alias: KEY}},
+                    ]
+                }
+            )
+        return patterns, order
+
+    # -- one entity's test as a durable expression
+
+    def _expr(self, cond: Condition) -> dict[str, Any]:
+        if isinstance(cond, All | AnyOf):
+            exprs = [self._expr(c) for c in cond.items]
+            if len(exprs) == 1:
+                return exprs[0]
+            return {"$and" if isinstance(cond, All) else "$or": exprs}
+        assert isinstance(cond, Leaf)
+        info = self.catalogue.fields[cond.path]
+        path = ".".join(info.relative)
+        op, value = cond.op, cond.value
+        if info.type == "array":
+            stated = {"$ex": {f"{path}.{STATED}": 1}}
+            if op == "exists":
+                return stated if value else {"$nex": {f"{path}.{STATED}": 1}}
+            flag = f"{path}.{value}"
+            if op == "contains":
+                return {flag: True}
+            return {"$and": [stated, {"$nex": {flag: 1}}]}
+        if op == "exists":
+            return {"$ex" if value else "$nex": {path: 1}}
+        if op == "equals":
+            return {path: value}
+        if op == "not_equals":
+            return {"$neq": {path: value}}  # $neq never matches a missing field
+        if op == "in":
+            return _one({"$or": [{path: v} for v in value]})
+        if op == "not_in":
+            return _one({"$and": [{"$neq": {path: v}} for v in value]})
+        durable_op = {
+            "greater_than": "$gt",
+            "at_least": "$gte",
+            "less_than": "$lt",
+            "at_most": "$lte",
+        }[op]
+        return {durable_op: {path: value}}
+
+
+def _one(expr: dict[str, Any]) -> dict[str, Any]:
+    (key, items), = expr.items()
+    return items[0] if len(items) == 1 else expr
+
+
+def _alias_name(index: int) -> str:
+    return f"e{index}"
+
+
+def _aliased(patterns: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # Aliases restart in each group, so a fact test can name the entity pattern it joins.
+    return [{_alias_name(i): p} for i, p in enumerate(patterns)]

@@ -1,0 +1,238 @@
+"""Evaluate the rules in force on one proposal's facts and build findings.
+
+The engine decides what fires. The condition tree is then read once more in Python
+against the entities that matched, to say in plain words *why*: each field that held,
+and each derived fact with its own reasons (the engine gives no trace). The same
+reading answers "why did this rule not fire?" for `govcheck explain`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import product
+from typing import Any
+
+from . import conditions as cond
+from .facts import Facts
+from .fields import PROPOSAL, FieldCatalogue
+from .loader import Document
+from .model import ChainStep, Finding, Location
+from .rulebook import FactDefinition, Rule, Rulebook
+
+
+@dataclass
+class Reading:
+    """One reading of a condition against bound entities."""
+
+    held: bool
+    leaves: list[cond.LeafResult] = field(default_factory=list)
+
+
+class Reader:
+    """Reads conditions in Python against one proposal's entities."""
+
+    def __init__(
+        self,
+        facts: Facts,
+        catalogue: FieldCatalogue,
+        derived: set[tuple[str, str]],
+        definitions: dict[str, FactDefinition],
+    ) -> None:
+        self.facts = facts
+        self.catalogue = catalogue
+        self.derived = derived
+        self.definitions = definitions
+
+    def read(self, condition: cond.Condition, bindings: dict[str, str]) -> Reading:
+        if isinstance(condition, cond.All):
+            parts = [self.read(c, bindings) for c in condition.items]
+            return Reading(all(p.held for p in parts), [x for p in parts for x in p.leaves])
+        if isinstance(condition, cond.AnyOf):
+            parts = [self.read(c, bindings) for c in condition.items]
+            held = [p for p in parts if p.held]
+            leaves = [x for p in (held or parts) for x in p.leaves]
+            return Reading(bool(held), leaves)
+        if isinstance(condition, cond.FactRef):
+            about = self.definitions[condition.name].about
+            key = self._key(about, bindings)
+            held = key is not None and (condition.name, key) in self.derived
+            return Reading(held, [cond.LeafResult(condition, held, key, condition.name, "")])
+        info = self.catalogue.fields[condition.path]
+        key = self._key(info.entity, bindings)
+        instance = self.facts.instances.get(key) if key is not None else None
+        actual = cond.value_at(instance, info.relative) if instance is not None else cond.MISSING
+        held = cond.test_leaf(condition, actual)
+        display = self._display(condition.path, key)
+        pointer = self.catalogue.pointer(info, key) if key is not None else ""
+        return Reading(held, [cond.LeafResult(condition, held, actual, display, pointer)])
+
+    def _key(self, entity: str, bindings: dict[str, str]) -> str | None:
+        if entity in bindings:
+            return bindings[entity]
+        if self.catalogue.entities[entity].is_list:
+            return None
+        return entity
+
+    @staticmethod
+    def _display(path: str, key: str | None) -> str:
+        if key and "/" in key and "[]" in path:
+            index = key.split("/", 1)[1]
+            return path.replace("[]", f"[{index}]", 1)
+        return path
+
+    def all_bindings(self, condition: cond.Condition) -> Iterator[dict[str, str]]:
+        """Every way of choosing one item of each list the condition speaks about."""
+        lists = sorted(
+            {
+                self.catalogue.fields[leaf.path].entity
+                for leaf in cond.walk(condition)
+                if isinstance(leaf, cond.Leaf)
+                and self.catalogue.entities[self.catalogue.fields[leaf.path].entity].is_list
+            }
+            | {
+                self.definitions[leaf.name].about
+                for leaf in cond.walk(condition)
+                if isinstance(leaf, cond.FactRef)
+                and self.catalogue.entities[self.definitions[leaf.name].about].is_list
+            }
+        )
+        choices = [
+            [k for k, kind in self.facts.kinds.items() if kind == entity] for entity in lists
+        ]
+        for combo in product(*choices):
+            yield dict(zip(lists, combo, strict=True))
+
+
+def build_finding(
+    rule: Rule,
+    bindings: dict[str, str],
+    reader: Reader,
+    doc: Document,
+) -> Finding:
+    reading = reader.read(rule.condition, bindings)
+    held = [leaf for leaf in reading.leaves if leaf.held]
+    because = [cond.describe(r) for r in held if isinstance(r.leaf, cond.Leaf)]
+    chain: list[ChainStep] = []
+    for r in held:
+        if isinstance(r.leaf, cond.FactRef):
+            steps = explain_fact(r.leaf.name, str(r.actual), reader, doc, set())
+            chain.extend(s for s in steps if s not in chain)
+            because.append(f"derived: {reader.definitions[r.leaf.name].means}")
+    fields = [
+        (r.display_path, r.actual, _line(doc, r.pointer))
+        for r in reading.leaves
+        if isinstance(r.leaf, cond.Leaf)
+    ]
+    return Finding(
+        rule=rule.id,
+        severity=rule.severity,
+        topic=rule.topic,
+        title=rule.title,
+        message=render_message(rule.message, bindings, reader),
+        location=_location(rule, bindings, reader, doc, held),
+        sources=[dict(s) for s in rule.sources],
+        because=because,
+        remedy=rule.remedy,
+        fields=fields,
+        chain=chain,
+    )
+
+
+def explain_fact(
+    name: str, key: str, reader: Reader, doc: Document, seen: set[tuple[str, str]]
+) -> list[ChainStep]:
+    """The chain behind one derived fact, deepest first."""
+    if (name, key) in seen:
+        return []
+    seen.add((name, key))
+    definition = reader.definitions[name]
+    bindings = {definition.about: key} if definition.about != PROPOSAL else {}
+    reading = reader.read(definition.condition, bindings)
+    steps: list[ChainStep] = []
+    words: list[str] = []
+    for r in reading.leaves:
+        if not r.held:
+            continue
+        if isinstance(r.leaf, cond.FactRef):
+            steps.extend(explain_fact(r.leaf.name, str(r.actual), reader, doc, seen))
+            words.append(f"derived: {reader.definitions[r.leaf.name].means}")
+        else:
+            words.append(cond.describe(r))
+    fields = tuple(
+        (r.display_path, r.actual, _line(doc, r.pointer))
+        for r in reading.leaves
+        if r.held and isinstance(r.leaf, cond.Leaf)
+    )
+    steps.append(
+        ChainStep(
+            fact=name,
+            means=definition.means,
+            about=key,
+            because=tuple(words),
+            definition=f"{definition.file}:{definition.line}",
+            sources=tuple(definition.sources),
+            fields=fields,
+        )
+    )
+    return steps
+
+
+def _line(doc: Document, pointer: str) -> int | None:
+    return doc.locate(pointer).line if pointer else None
+
+
+def _location(
+    rule: Rule,
+    bindings: dict[str, str],
+    reader: Reader,
+    doc: Document,
+    held: list[cond.LeafResult],
+) -> Location:
+    pointer = ""
+    if rule.points_at:
+        info = reader.catalogue.get(rule.points_at)
+        entity = info.entity if info else reader.catalogue.entity_of_path(rule.points_at)
+        key = reader._key(entity, bindings) if entity else None
+        if info and key is not None:
+            pointer = reader.catalogue.pointer(info, key)
+        elif entity and key is not None and entity != PROPOSAL:
+            pointer = "/" + key
+    if not pointer:
+        pointer = next((r.pointer for r in held if r.pointer), "")
+    pos = doc.locate(pointer)
+    return Location(pointer, pos.line, pos.column)
+
+
+def render_message(template: str, bindings: dict[str, str], reader: Reader) -> str:
+    from .rulebook import PLACEHOLDER
+
+    def value(match: Any) -> str:
+        info = reader.catalogue.fields[match.group(1)]
+        key = reader._key(info.entity, bindings)
+        instance = reader.facts.instances.get(key) if key is not None else None
+        actual = cond.value_at(instance, info.relative) if instance is not None else cond.MISSING
+        return "(not stated)" if actual is cond.MISSING else cond.show(actual)
+
+    return PLACEHOLDER.sub(value, template)
+
+
+def evaluate(doc: Document, facts: Facts, rulebook: Rulebook, as_at: str) -> list[Finding]:
+    """Run the engine and turn each distinct firing into a finding."""
+    evaluation = rulebook.ruleset(as_at).evaluate(facts.engine_facts)
+    reader = Reader(facts, rulebook.catalogue, set(evaluation.derived), rulebook.facts)
+    findings: list[Finding] = []
+    seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
+    for firing in evaluation.firings:
+        rule = rulebook.rules[firing.rule]
+        # Keep only the bindings of entities the rule speaks about (joins add guards).
+        key = (rule.id, tuple(sorted(firing.bindings.items())))
+        if key in seen:
+            continue
+        seen.add(key)
+        findings.append(build_finding(rule, firing.bindings, reader, doc))
+    # One finding per rule and place: an `any` may match the same place twice.
+    unique: dict[tuple[str, str], Finding] = {}
+    for f in findings:
+        unique.setdefault((f.rule, f.location.path), f)
+    return list(unique.values())

@@ -1,0 +1,188 @@
+"""The small typed values that flow between govcheck's steps.
+
+Each step (load, validate, facts, evaluate, waivers, render) takes and gives these
+dataclasses, so a Python user can call any step directly and a renderer never needs to
+know how a finding was produced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+TOPICS = (
+    "schema",
+    "legal-form",
+    "liability",
+    "asset-lock",
+    "charitable-status",
+    "pensions",
+    "staff-transfer",
+    "regulation",
+    "procurement",
+    "contracting",
+    "conflict-of-interest",
+    "governance",
+    "competition",
+    "finance",
+    "partnership",
+    "waiver",
+)
+
+# Reserved ids for findings that no rule of the rulebook produces (report-format.md).
+SCHEMA_RULE = "SCHEMA"
+WAIVER_EXPIRED_RULE = "WAIVER-EXPIRED"
+
+
+@dataclass(frozen=True)
+class Location:
+    path: str  # JSON pointer into the proposal
+    line: int
+    column: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line, "column": self.column}
+
+
+@dataclass(frozen=True)
+class Waiver:
+    rule: str
+    reason: str
+    approved_by: str
+    expires: str  # ISO date, inclusive
+    origin: str = "proposal"  # "proposal" or the shared waivers file's path
+    location: Location | None = None
+
+    def live_at(self, as_at: str) -> bool:
+        return as_at <= self.expires
+
+    def as_dict(self) -> dict[str, str]:
+        return {"reason": self.reason, "approved_by": self.approved_by, "expires": self.expires}
+
+
+@dataclass(frozen=True)
+class ChainStep:
+    """One derived fact in a finding's explanation: what was concluded, from what."""
+
+    fact: str
+    means: str
+    about: str
+    because: tuple[str, ...]
+    definition: str  # "rules/facts.yaml:12"
+    sources: tuple[dict[str, Any], ...] = ()
+    fields: tuple[tuple[str, Any, int | None], ...] = ()
+
+
+@dataclass
+class Finding:
+    rule: str
+    severity: str
+    topic: str
+    title: str
+    message: str
+    location: Location
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    because: list[str] = field(default_factory=list)
+    waived: Waiver | None = None
+    remedy: str = ""
+    # (field path, actual value, line) for each proposal field the rule read
+    fields: list[tuple[str, Any, int | None]] = field(default_factory=list)
+    chain: list[ChainStep] = field(default_factory=list)
+
+    def sort_key(self) -> tuple[int, str, int, int, str]:
+        return (
+            SEVERITY_RANK[self.severity],
+            self.rule,
+            self.location.line,
+            self.location.column,
+            self.location.path,
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """The finding exactly as report-format.md's JSON shows it."""
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "topic": self.topic,
+            "title": self.title,
+            "message": self.message,
+            "location": self.location.as_dict(),
+            "sources": [dict(s) for s in self.sources],
+            "because": list(self.because),
+            "waived": self.waived.as_dict() if self.waived else None,
+        }
+
+
+@dataclass
+class Result:
+    """Everything govcheck says about one proposal file."""
+
+    file: str
+    proposal: str | None
+    as_at: str | None
+    findings: list[Finding] = field(default_factory=list)
+    title: str | None = None
+    as_at_origin: str = "proposal"  # "proposal", "command line" or "today"
+    evaluated_rules: tuple[str, ...] = ()  # ids of the rules in force at as_at (for JUnit)
+
+    @property
+    def valid(self) -> bool:
+        return not any(f.topic == "schema" for f in self.findings)
+
+    def counts(self) -> dict[str, int]:
+        counts = {"error": 0, "warning": 0, "info": 0, "waived": 0}
+        for f in self.findings:
+            if f.waived:
+                counts["waived"] += 1
+            else:
+                counts[f.severity] += 1
+        return counts
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "proposal": self.proposal,
+            "as_at": self.as_at,
+            "valid": self.valid,
+            "findings": [f.as_dict() for f in self.findings],
+        }
+
+
+@dataclass
+class Summary:
+    files: int = 0
+    invalid: int = 0
+    error: int = 0
+    warning: int = 0
+    info: int = 0
+    waived: int = 0
+
+    def add(self, result: Result) -> None:
+        self.files += 1
+        if not result.valid:
+            self.invalid += 1
+        for key, n in result.counts().items():
+            setattr(self, key, getattr(self, key) + n)
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "files": self.files,
+            "invalid": self.invalid,
+            "error": self.error,
+            "warning": self.warning,
+            "info": self.info,
+            "waived": self.waived,
+        }
+
+
+def fails(result: Result, fail_on: str) -> bool:
+    """True when this result should make `govcheck check` exit 1."""
+    if not result.valid:
+        return True
+    if fail_on == "never":
+        return False
+    threshold = SEVERITY_RANK[fail_on]
+    return any(not f.waived and SEVERITY_RANK[f.severity] <= threshold for f in result.findings)
