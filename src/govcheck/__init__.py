@@ -10,7 +10,15 @@ The command line (`govcheck check …`) is a thin layer over this API.
 
 __version__ = "1.0.0"
 
-from .checker import Checker, Report, check  # noqa: E402
-from .rulebook import Rulebook, RulebookError, load_rulebook  # noqa: E402
+from .checker import Checker, Report, check
+from .rulebook import Rulebook, RulebookError, load_rulebook
 
-__all__ = ["Checker", "Report", "Rulebook", "RulebookError", "__version__", "check", "load_rulebook"]
+__all__ = [
+    "Checker",
+    "Report",
+    "Rulebook",
+    "RulebookError",
+    "__version__",
+    "check",
+    "load_rulebook",
+]

@@ -171,7 +171,7 @@ class Compiler:
 
 
 def _one(expr: dict[str, Any]) -> dict[str, Any]:
-    (key, items), = expr.items()
+    ((key, items),) = expr.items()
     return items[0] if len(items) == 1 else expr
 
 

@@ -119,7 +119,7 @@ def parse(data: Any, pointer: str = "") -> Condition:
                     f"operators: {', '.join(OPERATORS)}",
                     here,
                 )
-            (op, operand), = value.items()
+            ((op, operand),) = value.items()
             if op not in OPERATORS:
                 raise ConditionError(
                     f"unknown operator `{op}`{_suggest(str(op), OPERATORS)}; "
@@ -272,9 +272,9 @@ def test_leaf(leaf: Leaf, actual: Any) -> bool:
     if actual is MISSING or actual is None:
         return False
     if op == "equals":
-        return actual == want and type(actual) is type(want) or _num_eq(actual, want)
+        return (actual == want and type(actual) is type(want)) or _num_eq(actual, want)
     if op == "not_equals":
-        return not (actual == want and type(actual) is type(want) or _num_eq(actual, want))
+        return not ((actual == want and type(actual) is type(want)) or _num_eq(actual, want))
     if op == "in":
         return actual in want
     if op == "not_in":

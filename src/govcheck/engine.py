@@ -108,7 +108,7 @@ class Ruleset:
                 _runs.pop(sid, None)
                 try:
                     host.delete_state(self.name, sid)
-                except Exception:  # noqa: BLE001 - a session that never started has no state
+                except Exception:
                     pass
         return evaluation
 

@@ -227,10 +227,13 @@ def load_rulebook(directory: str | Path | None = None) -> Rulebook:
                 display,
                 doc.locate(ptr + "/topic").line,
             )
-        if item.get("valid_from") and item.get("valid_to") and item["valid_from"] > item["valid_to"]:
+        if (
+            item.get("valid_from")
+            and item.get("valid_to")
+            and item["valid_from"] > item["valid_to"]
+        ):
             raise RulebookError(
-                f"rule {rid}: valid_from {item['valid_from']} is after valid_to "
-                f"{item['valid_to']}",
+                f"rule {rid}: valid_from {item['valid_from']} is after valid_to {item['valid_to']}",
                 display,
                 doc.locate(ptr + "/valid_to").line,
             )
@@ -450,8 +453,6 @@ def _citation(item: dict[str, Any]) -> str:
     authors = item.get("authors")
     if authors:
         surnames = [a.split()[-1] for a in authors]
-        who = (
-            " & ".join(surnames) if len(surnames) <= 2 else f"{surnames[0]} et al"
-        )
+        who = " & ".join(surnames) if len(surnames) <= 2 else f"{surnames[0]} et al"
         return f"{who} ({item['year']}) {item['title']}"
     return f"{item['title']} ({item['year']})"

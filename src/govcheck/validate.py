@@ -85,11 +85,11 @@ def _explain(error: jsonschema.ValidationError) -> tuple[str, str]:
         extra = sorted(k for k in value if k not in allowed and not str(k).startswith("x-"))
         key = extra[0] if extra else "?"
         close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-        hint = f"; did you mean `{close[0]}`?" if close else ""
+        hint = f" (did you mean `{close[0]}`?)" if close else ""
         where = f"in {name}" if name != "top" else "at the top level"
         return (
             pointer + "/" + key,
-            f"unknown field `{key}` {where}{hint} Allowed: {', '.join(allowed)} "
+            f"unknown field `{key}` {where}{hint}. Allowed: {', '.join(allowed)} "
             "(or an `x-` key for local notes)",
         )
     if kind == "required":
@@ -118,9 +118,15 @@ def _explain(error: jsonschema.ValidationError) -> tuple[str, str]:
             "write YYYY-MM-DD, e.g. 2009-10-01"
         )
     if kind == "minimum":
-        return pointer, f"`{name}` is {_show(value)}; it cannot be less than {error.validator_value}"
+        return (
+            pointer,
+            f"`{name}` is {_show(value)}; it cannot be less than {error.validator_value}",
+        )
     if kind == "maximum":
-        return pointer, f"`{name}` is {_show(value)}; it cannot be more than {error.validator_value}"
+        return (
+            pointer,
+            f"`{name}` is {_show(value)}; it cannot be more than {error.validator_value}",
+        )
     if kind == "minItems":
         return pointer, f"`{name}` needs at least {error.validator_value} entry"
     if kind == "pattern":
@@ -173,7 +179,7 @@ def _references(doc: Document, rule_ids: set[str] | None) -> list[Finding]:
                 listed = ", ".join(sorted(str(k) for k in known)) or "none"
                 out.append(
                     schema_finding(
-                        f"`{pointer[1:].replace('/', '.')}` is \"{value}\", which is not the "
+                        f'`{pointer[1:].replace("/", ".")}` is "{value}", which is not the '
                         f"id of {what} in this proposal. Known ids: {listed}",
                         Location(pointer, pos.line, pos.column),
                     )

@@ -26,7 +26,9 @@ class SharedWaiver:
     proposals: tuple[str, ...]  # ids or glob patterns; empty = every proposal
 
     def covers_proposal(self, proposal_id: str) -> bool:
-        return not self.proposals or any(fnmatch.fnmatchcase(proposal_id, p) for p in self.proposals)
+        return not self.proposals or any(
+            fnmatch.fnmatchcase(proposal_id, p) for p in self.proposals
+        )
 
 
 class WaiversFileError(Exception):

@@ -1,0 +1,378 @@
+"""The `govcheck` command line: a thin layer over the library API.
+
+Exit status (report-format.md): 0 nothing at or above --fail-on; 1 a finding at or above
+--fail-on, or an invalid proposal; 2 the check itself could not run (usage, unreadable
+path, broken rule or waivers file), with a one-line reason on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import sys
+from collections.abc import Iterator
+from typing import IO, Any
+
+import click
+
+from . import __version__
+from .model import Result, Summary, fails
+
+FORMATS = ["text", "json", "sarif", "junit", "markdown", "html", "github"]
+
+
+class Failure(click.ClickException):
+    """Exit 2 with a one-line reason."""
+
+    exit_code = 2
+
+    def show(self, file: IO[str] | None = None) -> None:
+        click.echo(f"govcheck: {self.message}", err=True)
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
+    if len(value) != 10:
+        raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD")
+    return value
+
+
+def _load_rulebook(rules: str | None) -> Any:
+    from .rulebook import RulebookError, load_rulebook
+
+    try:
+        return load_rulebook(rules)
+    except RulebookError as e:
+        raise Failure(f"broken rulebook: {e.file}:{e.line}: {e.message}") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="govcheck")
+def main() -> None:
+    """Check governance proposals for NHS community health and adult social care
+    providers against a sourced rulebook.
+
+    \b
+    Examples:
+      govcheck check cases/northtown-cic.yaml
+      govcheck check proposals/ --format sarif --output govcheck.sarif
+      govcheck explain cases/northtown-cic.yaml --step
+      govcheck rules --format markdown > docs/rules.md
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--as-at",
+    callback=_date,
+    metavar="YYYY-MM-DD",
+    help="Judge every proposal by the law of this date (overrides its as_at).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info", "never"]),
+    default="error",
+    show_default=True,
+    help="Exit 1 when a finding at or above this severity is not waived.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the report to this file instead of standard output.",
+)
+@click.option(
+    "--rules", type=click.Path(file_okay=False), help="Use the rulebook in this directory."
+)
+@click.option(
+    "--waivers",
+    type=click.Path(dir_okay=False),
+    help="A shared waivers file (YAML list) applied to every proposal it names.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Check in this many worker processes (output is identical).",
+)
+def check(
+    paths: tuple[str, ...],
+    fmt: str,
+    as_at: str | None,
+    fail_on: str,
+    output: str | None,
+    rules: str | None,
+    waivers: str | None,
+    jobs: int,
+) -> None:
+    """Check proposals (files, directories of *.yaml/*.yml/*.json, or - for stdin).
+
+    \b
+    Examples:
+      govcheck check cases/northtown-cic.yaml
+      govcheck check proposals/ --format json --fail-on warning
+      govcheck check a.yaml b.json - --as-at 2024-06-01 < c.yaml
+      govcheck check proposals/ -j 2 --format sarif -o govcheck.sarif
+    """
+    from .checker import Checker, expand_paths
+    from .render import renderer
+    from .render.text import summary_line
+
+    rulebook = _load_rulebook(rules)
+    shared = _load_waivers(waivers, rulebook)
+    try:
+        files = expand_paths(paths)
+    except FileNotFoundError as e:
+        raise Failure(f"no such file or directory: {e.args[0]}") from None
+    if not files:
+        raise Failure("no proposal files (*.yaml, *.yml, *.json) found in " + ", ".join(paths))
+    checker = Checker(rulebook, as_at=as_at, shared_waivers=shared)
+    out, close = _open_output(output)
+    color = fmt == "text" and output is None and sys.stdout.isatty()
+    try:
+        render = renderer(fmt, out, rulebook=rulebook, color=color)
+        tool, book = checker.header
+        render.start(tool, book)
+        summary = Summary()
+        failed = False
+        for result in _results(checker, files, jobs, rules, as_at, waivers):
+            render.result(result)
+            summary.add(result)
+            failed = failed or fails(result, fail_on)
+        render.finish(summary)
+    finally:
+        close()
+    if fmt == "text" or output:
+        click.echo(summary_line(summary), err=True)
+    sys.exit(1 if failed else 0)
+
+
+def _results(
+    checker: Any,
+    files: list[str],
+    jobs: int,
+    rules: str | None,
+    as_at: str | None,
+    waivers: str | None,
+) -> Iterator[Result]:
+    if jobs == 1 or len(files) < 2:
+        for f in files:
+            yield _check_one(checker, f)
+        return
+    from .parallel import check_in_workers
+
+    stdin = [f for f in files if f == "-"]
+    yield from check_in_workers([f for f in files if f != "-"], jobs, rules, as_at, waivers)
+    for f in stdin:
+        yield _check_one(checker, f)
+
+
+def _check_one(checker: Any, path: str) -> Result:
+    if path == "-":
+        return checker.check_bytes(sys.stdin.buffer.read(), "<stdin>")
+    try:
+        return checker.check_path(path)
+    except OSError as e:
+        raise Failure(f"cannot read {path}: {e.strerror}") from None
+
+
+def _load_waivers(path: str | None, rulebook: Any) -> list[Any]:
+    if not path:
+        return []
+    from .waivers import WaiversFileError, load_shared
+
+    try:
+        return load_shared(path, rulebook.rules.keys())
+    except WaiversFileError as e:
+        raise Failure(f"broken waivers file: {e.file}:{e.line}: {e.message}") from None
+
+
+def _open_output(output: str | None) -> tuple[IO[str], Any]:
+    if not output:
+        return sys.stdout, lambda: sys.stdout.flush()
+    try:
+        handle = open(output, "w", encoding="utf-8")
+    except OSError as e:
+        raise Failure(f"cannot write {output}: {e.strerror}") from None
+    return handle, handle.close
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--rules", type=click.Path(file_okay=False), help="Use the rulebook in this directory."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def validate(paths: tuple[str, ...], rules: str | None, fmt: str) -> None:
+    """Run the schema step alone: is each file a valid proposal?
+
+    Checks the schema, dates, and cross-references (a waiver's rule must exist in the
+    rulebook). Exit 0 when all are valid, 1 when any is not.
+
+    \b
+    Example:
+      govcheck validate cases/northtown-cic.yaml
+    """
+    from .checker import expand_paths, unreadable
+    from .loader import LoadError, load_bytes, load_path
+    from .model import Result
+    from .validate import validate as run_validate
+
+    rulebook = _load_rulebook(rules)
+    try:
+        files = expand_paths(paths)
+    except FileNotFoundError as e:
+        raise Failure(f"no such file or directory: {e.args[0]}") from None
+    bad = 0
+    results = []
+    for path in files:
+        try:
+            doc = load_bytes(sys.stdin.buffer.read(), "<stdin>") if path == "-" else load_path(path)
+        except LoadError as e:
+            result = unreadable(path, e.message, e.line, e.column)
+        except OSError as e:
+            raise Failure(f"cannot read {path}: {e.strerror}") from None
+        else:
+            result = Result(path, doc.data.get("id"), doc.data.get("as_at"))
+            result.findings = run_validate(doc, rulebook.rules.keys())
+        results.append(result)
+        bad += not result.valid
+    if fmt == "json":
+        click.echo(json.dumps([r.as_dict() for r in results], indent=2))
+    else:
+        for r in results:
+            if r.valid:
+                click.echo(f"{r.file}: valid proposal")
+            for f in r.findings:
+                click.echo(f"{r.file}:{f.location.line}:{f.location.column}: {f.message}")
+    sys.exit(1 if bad else 0)
+
+
+@main.command()
+@click.option("--docs", is_flag=True, help="Print the fields as a readable table instead.")
+def schema(docs: bool) -> None:
+    """Print the proposal JSON Schema (or, with --docs, a table of its fields).
+
+    \b
+    Examples:
+      govcheck schema > proposal.schema.json
+      govcheck schema --docs
+    """
+    from .resources import data_dir
+
+    if docs:
+        from .docs import schema_table
+
+        click.echo(schema_table())
+        return
+    click.echo((data_dir("schemas") / "proposal.schema.json").read_text(encoding="utf-8"), nl=False)
+
+
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--rules", type=click.Path(file_okay=False), help="Use the rulebook in this directory."
+)
+@click.option(
+    "--as-at",
+    callback=_date,
+    metavar="YYYY-MM-DD",
+    help="List only the rules in force on this date.",
+)
+def rules(fmt: str, rules: str | None, as_at: str | None) -> None:
+    """List the rulebook: ids, severities, validity dates and sources.
+
+    \b
+    Examples:
+      govcheck rules
+      govcheck rules --as-at 2024-06-01
+      govcheck rules --format markdown > docs/rules.md
+    """
+    rulebook = _load_rulebook(rules)
+    chosen = [r for r in rulebook.rules.values() if as_at is None or r.in_force(as_at)]
+    if fmt == "json":
+        click.echo(json.dumps([r.listing() for r in chosen], indent=2, ensure_ascii=False))
+    elif fmt == "markdown":
+        from .docs import rule_reference
+
+        click.echo(rule_reference(rulebook, chosen), nl=False)
+    else:
+        for r in chosen:
+            period = f"{r.valid_from or '…'} to {r.valid_to or '…'}"
+            click.echo(f"{r.id:<9} {r.severity:<7} {r.topic:<21} {period:<24} {r.title}")
+        click.echo(f"{len(chosen)} rules", err=True)
+
+
+@main.command("test")
+@click.argument("paths", nargs=-1)
+@click.option(
+    "--rules", type=click.Path(file_okay=False), help="Use the rulebook in this directory."
+)
+@click.option("--no-examples", is_flag=True, help="Run the cases only, not the rules' examples.")
+def test_command(paths: tuple[str, ...], rules: str | None, no_examples: bool) -> None:
+    """Run worked cases (x-expect) and every rule's examples; show expected vs actual.
+
+    With no PATH, runs the bundled cases. Exit 0 when all pass, 1 otherwise.
+
+    \b
+    Examples:
+      govcheck test
+      govcheck test cases/northtown-cic.yaml --no-examples
+    """
+    from .casebook import run_case, run_examples
+    from .checker import Checker, expand_paths
+    from .resources import data_dir
+
+    rulebook = _load_rulebook(rules)
+    checker = Checker(rulebook)
+    try:
+        files = expand_paths(paths or [str(data_dir("cases"))])
+    except FileNotFoundError as e:
+        raise Failure(f"no such file or directory: {e.args[0]}") from None
+    outcomes = [run_case(checker, f) for f in files if f != "-"]
+    if not no_examples:
+        for rule in rulebook.rules.values():
+            outcomes.extend(run_examples(checker, rule))
+    for o in outcomes:
+        if not o.passed:
+            click.echo(o.report())
+    passed = sum(o.passed for o in outcomes)
+    failed = len(outcomes) - passed
+    click.echo(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+def run(argv: list[str] | None = None) -> tuple[int, str, str]:
+    """Run the CLI in-process (for tests and embedding): (exit code, stdout, stderr)."""
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(main, argv or [], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+if __name__ == "__main__":  # python -m govcheck.cli
+    main()

@@ -1,0 +1,26 @@
+"""Renderers: one module per output format, all with the same streaming interface.
+
+A renderer is told the header once, then each Result as soon as it is ready, then the
+summary; so a batch of 20,000 files is written out file by file and never held in
+memory. Adding a format means adding a module and one line to FORMATS.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import IO, Any
+
+from .base import Renderer
+
+FORMATS: dict[str, str] = {
+    "text": "govcheck.render.text:TextRenderer",
+    "json": "govcheck.render.json_format:JsonRenderer",
+}
+
+
+def renderer(name: str, out: IO[str], **options: Any) -> Renderer:
+    module, cls = FORMATS[name].split(":")
+    return getattr(importlib.import_module(module), cls)(out, **options)
+
+
+__all__ = ["FORMATS", "Renderer", "renderer"]
