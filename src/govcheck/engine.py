@@ -12,7 +12,9 @@ Known pitfalls handled here (policy-as-code-anchors.md §4.5):
   "no findings from this fact";
 - an exception inside an action is written into the returned state instead of being
   raised: it is turned back into an EngineError here;
-- `delete_state` after every proposal (about 1,024 live sessions, then MemoryError);
+- `delete_state` after every proposal (about 1,024 live sessions, then MemoryError),
+  but only when some fact was handled: deleting a session that never got state
+  segfaults;
 - calls are serialised with a lock: the C engine is not thread-safe (use processes).
 """
 
@@ -96,20 +98,22 @@ class Ruleset:
             host = _get_host()
             sid = str(next(_sids))
             _runs[sid] = evaluation
+            has_state = False
             try:
                 for fact in facts:
                     try:
                         state = host.assert_fact(self.name, {**fact, "sid": sid})
                     except durable_engine.MessageNotHandledException:
                         continue
+                    has_state = True
                     if isinstance(state, dict) and "exception" in state:
                         raise EngineError(str(state["exception"]))
             finally:
                 _runs.pop(sid, None)
-                try:
+                # A session in which no fact was handled has no state, and deleting a
+                # state that does not exist crashes the C engine (segfault).
+                if has_state:
                     host.delete_state(self.name, sid)
-                except Exception:
-                    pass
         return evaluation
 
 
