@@ -16,7 +16,7 @@ from pathlib import Path
 
 import jsonschema
 
-from .loader import Document, LoadError, load_path
+from .loader import Document, LoadError
 from .model import WAIVER_EXPIRED_RULE, Finding, Location, Waiver
 
 
@@ -37,6 +37,9 @@ class WaiversFileError(Exception):
         self.message, self.file, self.line = message, file, line
 
 
+_FIELDS = ("rule", "reason", "approved_by", "expires", "proposals")
+_SHAPE = "a waiver needs rule, reason, approved_by, expires (YYYY-MM-DD) and optionally proposals"
+
 _SHARED_SCHEMA = {
     "type": "array",
     "items": {
@@ -47,8 +50,12 @@ _SHARED_SCHEMA = {
             "rule": {"type": "string", "pattern": "^[A-Z]+-[0-9]{3}$"},
             "reason": {"type": "string", "minLength": 3},
             "approved_by": {"type": "string", "minLength": 2},
-            "expires": {"type": "string", "format": "date"},
-            "proposals": {"type": "array", "items": {"type": "string"}},
+            "expires": {
+                "type": "string",
+                "format": "date",
+                "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+            },
+            "proposals": {"type": "array", "items": {"type": "string", "minLength": 1}},
         },
     },
 }
@@ -58,62 +65,124 @@ def load_shared(path: str | Path, rule_ids: Iterable[str]) -> list[SharedWaiver]
     """Read `--waivers FILE`; any problem stops the run (exit 2) with its line."""
     display = str(path)
     try:
-        doc = load_path(path, display=display)
-    except LoadError as e:
-        # A waivers file is a list, which the proposal loader refuses at the top level.
-        if "not a mapping" in e.message or "is a list" in e.message:
-            doc = _load_list(path, display)
-        else:
-            raise WaiversFileError(e.message, display, e.line) from None
+        raw = Path(path).read_bytes()
     except OSError as e:
         raise WaiversFileError(f"cannot read: {e.strerror}", display) from None
+    try:
+        doc = load_bytes_as_list(raw, display)
+    except LoadError as e:
+        raise WaiversFileError(e.message, display, e.line) from None
     return _shared_from(doc, display, set(rule_ids))
 
 
-def _load_list(path: str | Path, display: str) -> Document:
-    raw = Path(path).read_bytes()
-    try:
-        wrapped = load_bytes_as_list(raw, display)
-    except LoadError as e:
-        raise WaiversFileError(e.message, display, e.line) from None
-    return wrapped
-
-
 def load_bytes_as_list(raw: bytes, display: str) -> Document:
-    """Load a YAML list strictly by wrapping it under a key (keeps the loader's checks)."""
-    from .loader import load_bytes
+    """Load a YAML (or JSON) list with the proposal loader's strict checks.
 
-    text = raw.decode("utf-8", errors="strict")
+    The proposal loader refuses any top level but a mapping, so the list is read as the
+    value of a key that exists only in the parser's event stream: the text is untouched,
+    and every line, column and message refers to the file as written.
+    """
+    from yaml.events import (
+        DocumentEndEvent,
+        MappingEndEvent,
+        MappingStartEvent,
+        ScalarEvent,
+        StreamEndEvent,
+    )
+
+    from . import loader
+
+    if len(raw) > loader.MAX_BYTES:
+        raise LoadError(f"the file is larger than {loader.MAX_BYTES:,} bytes")
+    text = loader._decode(raw)
     if text.startswith("\ufeff"):
         text = text[1:]
-    wrapped = "waivers:\n" + "".join("  " + line + "\n" for line in text.splitlines())
-    doc = load_bytes(wrapped.encode(), display, fmt="yaml")
-    positions = {
-        k[len("/waivers") :]: p._replace(line=p.line - 1)
-        for k, p in doc.positions.items()
-        if k.startswith("/waivers")
-    }
-    return Document(display, doc.data["waivers"], positions)
+    parser = loader._new_parser(text)
+
+    def events():  # type: ignore[no-untyped-def]
+        yield parser.get_event()  # stream start
+        start = parser.get_event()
+        if type(start) is StreamEndEvent:
+            raise LoadError("the waivers file is empty; write a YAML list of waivers, or []")
+        yield start  # document start
+        root = parser.get_event()
+        if type(root) is ScalarEvent and not root.style and root.value in ("", "~", "null"):
+            raise LoadError("the waivers file is empty; write a YAML list of waivers, or []")
+        mark = root.start_mark
+        yield MappingStartEvent(None, None, True, mark, mark, flow_style=False)
+        yield ScalarEvent(None, None, (True, False), "waivers", mark, mark)
+        yield root
+        while True:
+            event = parser.get_event()
+            if type(event) is DocumentEndEvent:
+                yield MappingEndEvent(event.start_mark, event.start_mark)
+            yield event
+
+    stream = events()
+    try:
+        data, positions = loader._walk_yaml(lambda: next(stream), text)
+    except loader.yaml.YAMLError as exc:
+        raise loader._syntax_error(exc, text) from None
+    finally:
+        stream.close()
+        dispose = getattr(parser, "dispose", None)
+        if dispose is not None:
+            dispose()
+    moved = {k[len("/waivers") :]: p for k, p in positions.items() if k.startswith("/waivers")}
+    moved[""] = positions.get("/waivers", loader.Position(1, 1))
+    return Document(display, data["waivers"], moved)
+
+
+def _explain(error: jsonschema.ValidationError) -> tuple[str, str]:
+    """(JSON pointer, plain-words message) for one schema problem of a waivers file."""
+    parts = list(error.absolute_path)
+    pointer = "".join(f"/{p}" for p in parts)
+    name = f"`{parts[-1]}`" if parts and isinstance(parts[-1], str) else "this entry"
+    value = error.instance
+    kind = error.validator
+    if kind == "type" and not parts:
+        return pointer, "a waivers file is a YAML list of waivers (each item starts with `- `)"
+    if kind == "type" and len(parts) == 1:
+        return pointer, f"each item must be a waiver (a mapping); {_SHAPE}"
+    if kind == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return pointer, f"this waiver is missing `{missing}`; {_SHAPE}"
+    if kind == "additionalProperties":
+        extra = sorted(k for k in value if k not in _FIELDS)
+        key = extra[0] if extra else "?"
+        return pointer + f"/{key}", f"unknown field `{key}` in a waiver; {_SHAPE}"
+    if kind in ("format", "pattern") and parts and parts[-1] == "expires":
+        return pointer, f"{name} is {value!r}, which is not a real date; write YYYY-MM-DD"
+    if kind == "pattern" and parts and parts[-1] == "rule":
+        return pointer, f"{name} is {value!r}; a rule id looks like COI-001"
+    if kind == "minLength":
+        return pointer, f"{name} is too short; write at least {error.validator_value} characters"
+    if kind == "type":
+        wanted = {"string": "text (quote it)", "array": "a list"}.get(
+            str(error.validator_value), str(error.validator_value)
+        )
+        return pointer, f"{name} is {value!r}; it should be {wanted}"
+    return pointer, f"{error.message}; {_SHAPE}"
 
 
 def _shared_from(doc: Document, display: str, rule_ids: set[str]) -> list[SharedWaiver]:
     validator = jsonschema.Draft202012Validator(
         _SHARED_SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
-    for error in validator.iter_errors(doc.data):
-        pointer = "".join(f"/{p}" for p in error.absolute_path)
-        raise WaiversFileError(
-            f"{error.message} (a waiver needs rule, reason, approved_by, expires "
-            "YYYY-MM-DD, and optionally proposals)",
-            display,
-            doc.locate(pointer).line,
-        )
+    errors = sorted(
+        validator.iter_errors(doc.data),
+        key=lambda e: doc.locate(_explain(e)[0]),
+    )
+    if errors:
+        pointer, message = _explain(errors[0])
+        raise WaiversFileError(message, display, doc.locate(pointer).line)
     out = []
     for i, item in enumerate(doc.data):
         loc = doc.locate(f"/{i}")
         if item["rule"] not in rule_ids:
             raise WaiversFileError(
-                f"waiver names rule {item['rule']}, which is not in the loaded rulebook",
+                f"waiver names rule {item['rule']}, which is not in the loaded rulebook "
+                "(`govcheck rules` lists them)",
                 display,
                 doc.locate(f"/{i}/rule").line,
             )

@@ -15,6 +15,9 @@ from .base import Renderer
 FORMATS: dict[str, str] = {
     "text": "govcheck.render.text:TextRenderer",
     "json": "govcheck.render.json_format:JsonRenderer",
+    "sarif": "govcheck.render.sarif:SarifRenderer",
+    "junit": "govcheck.render.junit:JunitRenderer",
+    "github": "govcheck.render.github:GithubRenderer",
 }
 
 

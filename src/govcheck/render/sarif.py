@@ -1,0 +1,261 @@
+"""`--format sarif`: SARIF 2.1.0 for code-scanning tools (GitHub, Azure DevOps, IDEs).
+
+One run. `tool.driver.rules` lists every rule of the loaded rulebook (with its help text,
+source quotes and validity dates) plus the reserved `SCHEMA` and `WAIVER-EXPIRED`, so
+each result's `ruleIndex` points at its rule. A waived finding stays a result, with an
+external suppression carrying the waiver's reason, approver and expiry. The document is
+written as it goes: the header (with the rules) first, then each result as its file is
+checked, then the closing brackets.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import quote
+
+from ..model import SCHEMA_RULE, WAIVER_EXPIRED_RULE, Finding, Result, Summary
+from .base import Renderer, source_line
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/govcheck/govcheck"
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+# The findings no rule produces (report-format.md): described here, not in rules/.
+RESERVED = {
+    SCHEMA_RULE: {
+        "title": "Not a valid proposal",
+        "severity": "error",
+        "topic": "schema",
+        "why": "A file that is not a valid proposal (malformed YAML or JSON, a field the "
+        "proposal format does not know, a wrong value, a dangling reference) cannot be "
+        "checked against the rulebook; its rules do not run until it is corrected.",
+        "remedy": "Correct the proposal as the message says; `govcheck schema --docs` lists "
+        "every field and its allowed values, and `govcheck validate FILE` re-checks it.",
+    },
+    WAIVER_EXPIRED_RULE: {
+        "title": "Waiver has expired",
+        "severity": "warning",
+        "topic": "waiver",
+        "why": "A waiver records an accepted risk until its expiry date (inclusive). After "
+        "that date it covers nothing, and the lapsed approval is reported so that it is "
+        "never silently kept.",
+        "remedy": "Renew the approval with a new expiry date, or remove the waiver and "
+        "answer the finding.",
+    },
+}
+
+
+def artifact_path(file: str) -> str:
+    """A report path as a relative, forward-slash path where possible.
+
+    A path under the working directory is made relative to it (CI runs from the
+    repository root, where code scanning resolves relative paths); any other path keeps
+    its own form, with forward slashes.
+    """
+    if file.startswith("<"):
+        return file
+    path = Path(file)
+    if path.is_absolute():
+        try:
+            path = path.resolve().relative_to(Path.cwd().resolve())
+        except (ValueError, OSError):
+            return path.as_posix()
+    text = str(PurePosixPath(*path.parts)) if path.parts else "."
+    return text.replace("\\", "/")
+
+
+def artifact_uri(file: str) -> dict[str, str]:
+    """The SARIF artifactLocation of a report path (a valid URI reference)."""
+    path = artifact_path(file)
+    if path.startswith("/"):
+        return {"uri": "file://" + quote(path)}
+    return {"uri": quote(path), "uriBaseId": "%SRCROOT%"}
+
+
+class SarifRenderer(Renderer):
+    def start(self, tool: dict[str, str], rulebook: dict[str, Any]) -> None:
+        super().start(tool, rulebook)
+        rules = self._rules()
+        self.index = {r["id"]: i for i, r in enumerate(rules)}
+        driver = {
+            "name": tool.get("name", "govcheck"),
+            "version": tool.get("version", ""),
+            "semanticVersion": tool.get("version", ""),
+            "informationUri": INFORMATION_URI,
+            "rules": rules,
+        }
+        if rulebook.get("digest"):
+            driver["properties"] = {"rulebookDigest": rulebook["digest"]}
+        head = {
+            "$schema": SCHEMA_URI,
+            "version": "2.1.0",
+            "runs": [{"tool": {"driver": driver}, "columnKind": "unicodeCodePoints"}],
+        }
+        text = json.dumps(head, indent=2, ensure_ascii=False)
+        # Cut the run open after its last member and stream the results into it.
+        cut = text.rindex("}", 0, text.rindex("]"))
+        self.out.write(text[:cut].rstrip() + ',\n      "results": [')
+        self.first = True
+
+    def result(self, result: Result) -> None:
+        for finding in result.findings:
+            item = json.dumps(self._result(result, finding), indent=2, ensure_ascii=False)
+            item = "\n".join("        " + line for line in item.splitlines())
+            self.out.write(("\n" if self.first else ",\n") + item)
+            self.first = False
+
+    def finish(self, summary: Summary) -> None:
+        tail = json.dumps(
+            [{"executionSuccessful": True, "properties": {"summary": summary.as_dict()}}],
+            ensure_ascii=False,
+        )
+        close = "\n      " if not self.first else ""
+        self.out.write(f'{close}],\n      "invocations": {tail}\n    }}\n  ]\n}}\n')
+
+    # -- rules --------------------------------------------------------------------------
+
+    def _rules(self) -> list[dict[str, Any]]:
+        book = self.rulebook
+        out = []
+        if book is not None:
+            for rule in sorted(book.rules.values(), key=lambda r: r.id):
+                out.append(
+                    _descriptor(
+                        rule.id,
+                        rule.title,
+                        rule.severity,
+                        rule.topic,
+                        rule.why,
+                        rule.remedy,
+                        rule.sources,
+                        rule.valid_from,
+                        rule.valid_to,
+                        f"{rule.file}:{rule.line}",
+                    )
+                )
+        for rid, r in RESERVED.items():
+            out.append(
+                _descriptor(rid, r["title"], r["severity"], r["topic"], r["why"], r["remedy"])
+            )
+        return out
+
+    # -- results ------------------------------------------------------------------------
+
+    def _result(self, result: Result, f: Finding) -> dict[str, Any]:
+        region = {"startLine": max(f.location.line, 1), "startColumn": max(f.location.column, 1)}
+        item: dict[str, Any] = {"ruleId": f.rule}
+        if f.rule in self.index:
+            item["ruleIndex"] = self.index[f.rule]
+        item["level"] = LEVELS[f.severity]
+        item["message"] = {"text": f.message}
+        item["locations"] = [
+            {
+                "physicalLocation": {
+                    "artifactLocation": artifact_uri(result.file),
+                    "region": region,
+                },
+                "logicalLocations": [{"fullyQualifiedName": f.location.path or "/"}],
+            }
+        ]
+        if f.waived:
+            w = f.waived
+            item["suppressions"] = [
+                {
+                    "kind": "external",
+                    "status": "accepted",
+                    "justification": w.reason,
+                    "properties": {
+                        "approved_by": w.approved_by,
+                        "expires": w.expires,
+                        "origin": w.origin,
+                    },
+                }
+            ]
+        props: dict[str, Any] = {"topic": f.topic, "severity": f.severity}
+        if result.proposal:
+            props["proposal"] = result.proposal
+        if result.as_at:
+            props["as_at"] = result.as_at
+        if f.because:
+            props["because"] = list(f.because)
+        if f.sources:
+            props["sources"] = [dict(s) for s in f.sources]
+        item["properties"] = props
+        return item
+
+
+def _descriptor(
+    rid: str,
+    title: str,
+    severity: str,
+    topic: str,
+    why: str,
+    remedy: str,
+    sources: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    valid_from: str | None = None,
+    valid_to: str | None = None,
+    defined_at: str | None = None,
+) -> dict[str, Any]:
+    text_parts = [title + "."]
+    md_parts = [f"**{_md(title)}**"]
+    if why:
+        text_parts.append("Why: " + why)
+        md_parts.append("**Why.** " + _md(why))
+    if remedy:
+        text_parts.append("What to do: " + remedy)
+        md_parts.append("**What to do.** " + _md(remedy))
+    if valid_from or valid_to:
+        period = f"In force from {valid_from or 'the start'} to {valid_to or 'today'} (inclusive)."
+        text_parts.append(period)
+        md_parts.append(_md(period))
+    if sources:
+        text_parts.append("Sources:")
+        md_parts.append("**Sources.**")
+        for s in sources:
+            place = source_line(s)
+            quote_text = f' "{s["quote"]}"' if s.get("quote") else ""
+            text_parts.append(f"- [{s['document']}] {place}.{quote_text}")
+            md = f"- `{s['document']}` {_md(place)}"
+            if s.get("quote"):
+                md += f"\n\n  > {_md(s['quote'])}"
+            md_parts.append(md)
+    help_text = "\n".join(text_parts)
+    help_md = "\n\n".join(md_parts)
+    props: dict[str, Any] = {
+        "topic": topic,
+        "valid_from": valid_from,
+        "valid_to": valid_to,
+        "sources": [dict(s) for s in sources],
+        "tags": [topic],
+    }
+    if defined_at:
+        props["defined_at"] = defined_at
+    return {
+        "id": rid,
+        "name": _name(rid, title),
+        "shortDescription": {"text": title},
+        "fullDescription": {"text": help_text, "markdown": help_md},
+        "help": {"text": help_text, "markdown": help_md},
+        "defaultConfiguration": {"level": LEVELS[severity]},
+        "properties": props,
+    }
+
+
+def _name(rid: str, title: str) -> str:
+    """A PascalCase identifier from the title (SARIF's `name` is not for display)."""
+    words = "".join(c if c.isalnum() else " " for c in title).split()
+    return "".join(w[:1].upper() + w[1:] for w in words) or rid.replace("-", "")
+
+
+def _md(text: str) -> str:
+    """Escape the characters Markdown would read as markup (proposal text is data)."""
+    out = []
+    for c in str(text):
+        if c in "\\`*_{}[]<>#|":
+            out.append("\\" + c)
+        else:
+            out.append(c)
+    return "".join(out).replace(os.linesep, " ")
