@@ -30,10 +30,30 @@ REFERENCES: tuple[tuple[str, tuple[str, ...], str], ...] = (
 
 @cache
 def _validator() -> jsonschema.Draft202012Validator:
-    schema = proposal_schema()
+    schema = _enums_for_validation(proposal_schema())
     return jsonschema.Draft202012Validator(
         schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
+
+
+def _enums_for_validation(node: Any) -> Any:
+    """The schema with each `oneOf` of described constants turned into a plain `enum`.
+
+    The schema writes enums as `oneOf: [{const, description}]` so that every value is
+    documented; for validation that is the same as `enum`, which jsonschema checks
+    about ten times faster (each oneOf branch is otherwise a sub-validation).
+    """
+    if isinstance(node, dict):
+        branches = node.get("oneOf")
+        if isinstance(branches, list) and branches and all(
+            isinstance(b, dict) and "const" in b for b in branches
+        ):
+            rest = {k: _enums_for_validation(v) for k, v in node.items() if k != "oneOf"}
+            return {**rest, "enum": [b["const"] for b in branches]}
+        return {k: _enums_for_validation(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_enums_for_validation(v) for v in node]
+    return node
 
 
 def schema_finding(message: str, location: Location) -> Finding:
