@@ -116,9 +116,13 @@ class Rulebook:
     digest: str
     directory: Path
     _rulesets: dict[frozenset[str], Any] = field(default_factory=dict, repr=False)
+    _rules_at: dict[str, list[Rule]] = field(default_factory=dict, repr=False)
+    _ruleset_at: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def rules_in_force(self, as_at: str) -> list[Rule]:
-        return [r for r in self.rules.values() if r.in_force(as_at)]
+        if as_at not in self._rules_at:
+            self._rules_at[as_at] = [r for r in self.rules.values() if r.in_force(as_at)]
+        return self._rules_at[as_at]
 
     def facts_in_force(self, as_at: str) -> list[FactDefinition]:
         return [f for f in self.facts.values() if _in_force(f.valid_from, f.valid_to, as_at)]
@@ -138,12 +142,15 @@ class Rulebook:
         """The engine ruleset of the rules in force at `as_at` (built once per period)."""
         from .engine import Ruleset
 
+        if as_at in self._ruleset_at:
+            return self._ruleset_at[as_at]
         names = frozenset(
             ["fact:" + f.name for f in self.facts_in_force(as_at)]
             + [r.id for r in self.rules_in_force(as_at)]
         )
         if names not in self._rulesets:
             self._rulesets[names] = Ruleset(self.compiled[n] for n in sorted(names))
+        self._ruleset_at[as_at] = self._rulesets[names]
         return self._rulesets[names]
 
     def citation(self, document: str) -> str:
