@@ -366,6 +366,46 @@ def test_command(paths: tuple[str, ...], rules: str | None, no_examples: bool) -
     sys.exit(1 if failed else 0)
 
 
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--rule", "rule_id", metavar="ID", help="Explain this rule only, fired or not.")
+@click.option("--step", is_flag=True, help="On a terminal, ask the question, reveal on Enter.")
+@click.option(
+    "--as-at", callback=_date, metavar="YYYY-MM-DD", help="Judge by the law of this date."
+)
+@click.option(
+    "--rules", type=click.Path(file_okay=False), help="Use the rulebook in this directory."
+)
+def explain(
+    path: str, rule_id: str | None, step: bool, as_at: str | None, rules: str | None
+) -> None:
+    """Show why each finding fired (fields, derived facts, sources), or why a rule did not.
+
+    \b
+    Examples:
+      govcheck explain cases/train-coop-nhs-staff.yaml --step
+      govcheck explain cases/train-coop-nhs-staff.yaml --rule PEN-002
+    """
+    from .explain import ExplainError
+    from .explain import explain as run_explain
+
+    rulebook = _load_rulebook(rules)
+    try:
+        out = run_explain(path, rulebook, rule=rule_id, as_at=as_at)
+    except ExplainError as e:
+        raise Failure(str(e)) from None
+    if not (step and sys.stdin.isatty() and sys.stdout.isatty()):
+        click.echo(out.text(), nl=False)
+        return
+    click.echo(out.header)
+    for s in out.steps:
+        click.echo(s.question)
+        click.prompt("Discuss, then press Enter for the answer", default="", show_default=False)
+        click.echo(s.answer)
+    if out.footer:
+        click.echo(out.footer)
+
+
 def run(argv: list[str] | None = None) -> tuple[int, str, str]:
     """Run the CLI in-process (for tests and embedding): (exit code, stdout, stderr)."""
     from click.testing import CliRunner

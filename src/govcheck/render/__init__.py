@@ -18,6 +18,8 @@ FORMATS: dict[str, str] = {
     "sarif": "govcheck.render.sarif:SarifRenderer",
     "junit": "govcheck.render.junit:JunitRenderer",
     "github": "govcheck.render.github:GithubRenderer",
+    "markdown": "govcheck.render.markdown:MarkdownRenderer",
+    "html": "govcheck.render.html:HtmlRenderer",
 }
 
 
