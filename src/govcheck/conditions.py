@@ -342,15 +342,7 @@ def describe(r: LeafResult) -> str:
         return f"{p} is {show(r.actual)}"
     if op in ("contains", "not_contains"):
         return f"{p} {OPERATORS[op][1]} {show(v)}"
-    rel = {
-        "not_equals": f"not {show(v)}",
-        "in": "one of " + ", ".join(show(x) for x in v) if isinstance(v, list) else "",
-        "not_in": "none of " + ", ".join(show(x) for x in v) if isinstance(v, list) else "",
-        "greater_than": f"more than {show(v)}",
-        "at_least": f"at least {show(v)}",
-        "less_than": f"less than {show(v)}",
-        "at_most": f"at most {show(v)}",
-    }[op]
+    rel = _relation(op, v)
     return f"{p} is {show(r.actual)} ({rel})"
 
 
@@ -362,20 +354,30 @@ def describe_failure(r: LeafResult) -> str:
     op, v = leaf.op, leaf.value
     need = {
         "exists": "to be stated" if v else "not to be stated",
-        "equals": f"{show(v)}",
+        "equals": show(v),
         "not_equals": f"a stated value other than {show(v)}",
-        "in": "one of " + ", ".join(show(x) for x in v) if isinstance(v, list) else "",
-        "not_in": "a stated value other than " + ", ".join(show(x) for x in v)
-        if isinstance(v, list)
-        else "",
+        "not_in": "a stated value other than " + _listed(v),
+        "contains": f"a list including {show(v)}",
+        "not_contains": f"a stated list without {show(v)}",
+    }.get(op) or _relation(op, v)
+    return f"{r.display_path} is {show(r.actual)}; the rule needs {need}"
+
+
+def _listed(values: Any) -> str:
+    return ", ".join(show(x) for x in values) if isinstance(values, list) else show(values)
+
+
+def _relation(op: str, v: Any) -> str:
+    """How a value relates to the rule's operand: 'more than 0', 'one of a, b'."""
+    return {
+        "not_equals": f"not {show(v)}",
+        "in": "one of " + _listed(v),
+        "not_in": "none of " + _listed(v),
         "greater_than": f"more than {show(v)}",
         "at_least": f"at least {show(v)}",
         "less_than": f"less than {show(v)}",
         "at_most": f"at most {show(v)}",
-        "contains": f"a list including {show(v)}",
-        "not_contains": f"a stated list without {show(v)}",
     }[op]
-    return f"{r.display_path} is {show(r.actual)}; the rule needs {need}"
 
 
 def _escape(part: str) -> str:

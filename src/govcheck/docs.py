@@ -12,25 +12,12 @@ from typing import Any
 import yaml
 
 from .fields import enum_descriptions
+from .model import TOPICS
 from .resources import proposal_schema
 from .rulebook import Rule, Rulebook
 
-TOPIC_ORDER = [
-    "legal-form",
-    "liability",
-    "asset-lock",
-    "charitable-status",
-    "pensions",
-    "staff-transfer",
-    "regulation",
-    "procurement",
-    "contracting",
-    "conflict-of-interest",
-    "governance",
-    "competition",
-    "finance",
-    "partnership",
-]
+# The rule topics in report-format.md order (schema and waiver findings come from no rule).
+TOPIC_ORDER = [t for t in TOPICS if t not in ("schema", "waiver")]
 
 
 def _source_md(s: dict[str, Any]) -> str:
