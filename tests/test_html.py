@@ -1,0 +1,171 @@
+"""`--format html`: one self-contained page, all proposal text escaped, read back
+from a real headless browser (Debian's chromium) when it is installed."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from govcheck.cli import main
+from govcheck.resources import data_dir
+
+STABLE = ("facts", "sources", "pensions", "charitable-status", "conflict-of-interest")
+CHROMIUM = "/usr/bin/chromium"
+SCRIPT = "<script>alert(1)</script>"
+IMG = '"><img src=x onerror=alert(1)>'
+
+EVIL = f"""\
+govcheck: 1
+id: evil-coop
+title: 'Evil {SCRIPT} co-op {IMG}'
+as_at: 2009-02-01
+summary: '{SCRIPT} {IMG}'
+commissioners:
+  - {{id: pct, name: Fernlea PCT, type: primary_care_trust}}
+provider:
+  name: 'Fernlea {SCRIPT} {IMG}'
+  model: social_enterprise
+  legal_form: co_operative_society
+  charitable_status: registered
+staff_transfer:
+  nhs_staff: 240
+  mechanism: tupe_transfer
+  pension:
+    nhs_pension_access: direction_status
+waivers:
+  - rule: PEN-002
+    reason: 'Minister said so {SCRIPT}'
+    approved_by: PCT board, minute 2009/117
+    expires: 2010-01-01
+"""
+
+CLEAN = """\
+govcheck: 1
+id: clean-clg
+title: Clean company limited by guarantee
+as_at: 2009-02-01
+commissioners:
+  - {id: pct, name: Fernlea PCT, type: primary_care_trust}
+provider:
+  name: Fernlea Community Care
+  model: social_enterprise
+  legal_form: company_limited_by_guarantee
+"""
+
+
+@pytest.fixture(scope="module")
+def rules_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("rules")
+    for name in STABLE:
+        shutil.copy(data_dir("rules") / f"{name}.yaml", target / f"{name}.yaml")
+    return target
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory: pytest.TempPathFactory, rules_dir: Path) -> Path:
+    d = tmp_path_factory.mktemp("html")
+    (d / "evil.yaml").write_text(EVIL, encoding="utf-8")
+    out = d / "report.html"
+    r = CliRunner().invoke(
+        main,
+        [
+            "check",
+            str(d / "evil.yaml"),
+            "--format",
+            "html",
+            "-o",
+            str(out),
+            "--rules",
+            str(rules_dir),
+        ],
+    )
+    assert r.exit_code == 1, r.output  # CHAR-001 is an error
+    return out
+
+
+def tags(text: str) -> list[str]:
+    return re.findall(r"<[A-Za-z!/][^>]*>", text)
+
+
+def test_payload_is_escaped_in_the_source(page: Path) -> None:
+    text = page.read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in text
+    assert "<script" not in text.lower()
+    assert "<img" not in text.lower()
+
+
+def test_page_is_self_contained(page: Path) -> None:
+    text = page.read_text(encoding="utf-8")
+    for tag in tags(text):
+        low = tag.lower()
+        assert not low.startswith(("<link", "<script", "<img", "<iframe", "<object")), tag
+        assert "src=" not in low and "href=" not in low, tag
+    assert "@import" not in text and "url(" not in text and "@font-face" not in text
+
+
+def test_page_has_summary_topics_waiver_and_print_css(page: Path) -> None:
+    text = page.read_text(encoding="utf-8")
+    assert "2009-02-01" in text  # as-at date in the summary
+    assert "<th>Errors</th>" in text
+    assert "Charitable status</h3>" in text and "Pensions</h3>" in text
+    waived = text.split("Waived findings (accepted risks)</h3>", 1)[1]
+    assert "PEN-002" in waived and "2010-01-01" in waived
+    assert "Minister said so &lt;script&gt;" in waived
+    assert "PEN-002" not in text.split("Waived findings", 1)[0].split("</header>", 1)[1]
+    assert "@page { size: A4" in text and "break-inside: avoid" in text
+    assert "<blockquote><p>\u201cCannot be a charity\u201d</p>" in text
+
+
+def test_several_files_give_one_page_with_a_section_each(tmp_path: Path, rules_dir: Path):
+    (tmp_path / "a.yaml").write_text(EVIL, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(CLEAN, encoding="utf-8")
+    r = CliRunner().invoke(
+        main, ["check", str(tmp_path), "--format", "html", "--rules", str(rules_dir)]
+    )
+    html = r.stdout
+    assert html.count("<!DOCTYPE html>") == 1 and html.count("</html>") == 1
+    assert html.count('<section class="file">') == 2
+    assert "<h1>2 proposals</h1>" in html
+    assert "Clean company limited by guarantee</h2>" in html, html[-3000:]
+    assert "No findings" in html
+
+
+@pytest.mark.skipif(
+    not Path(CHROMIUM).exists(),
+    reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium; .ci/run does)",
+)
+def test_headless_browser_renders_findings_and_runs_nothing(page: Path, tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--dump-dom",
+            page.resolve().as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    dom = proc.stdout
+    assert "</html>" in dom, proc.stderr[-2000:]
+    for rule in ("CHAR-001", "PEN-003", "PEN-002"):
+        assert rule in dom
+    assert "this legal form cannot be a charity" in dom
+    # the payload is text in the rendered DOM, never an element
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom
+    assert "&lt;img src=x onerror=alert(1)&gt;" in dom
+    assert "<img" not in dom.lower() and "<script" not in dom.lower()
+    assert "alert(1)" not in proc.stderr
