@@ -406,6 +406,36 @@ def explain(
         click.echo(out.footer)
 
 
+@main.command()
+@click.argument("path", default="proposal.yaml", required=False)
+@click.option(
+    "--schema",
+    metavar="URL|PATH",
+    help="What the editor modeline points at (default: a relative path to the bundled "
+    "proposal schema).",
+)
+def init(path: str, schema: str | None) -> None:
+    """Write a commented starter proposal to PATH (default proposal.yaml).
+
+    Every required field is filled with a placeholder, as_at is today, and the main
+    optional sections are there as comments. An existing file is never overwritten.
+
+    \b
+    Examples:
+      govcheck init proposals/northtown-cic.yaml
+      govcheck init --schema https://example.org/proposal.schema.json
+    """
+    from pathlib import Path
+
+    from .init import InitError, write_starter
+
+    try:
+        ref = write_starter(Path(path), schema=schema)
+    except InitError as e:
+        raise Failure(str(e)) from None
+    click.echo(f"wrote {path} (schema: {ref}); check it with: govcheck check {path}", err=True)
+
+
 def run(argv: list[str] | None = None) -> tuple[int, str, str]:
     """Run the CLI in-process (for tests and embedding): (exit code, stdout, stderr)."""
     from click.testing import CliRunner

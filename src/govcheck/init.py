@@ -1,0 +1,173 @@
+"""`govcheck init`: write a commented starter proposal that is valid as written.
+
+The file names every required field with a placeholder, dates itself today, and
+carries the main optional sections as comments. Lines starting `# ` are YAML one can
+uncomment; lines starting `## ` are notes. The allowed values listed in the notes
+come from the proposal schema, so they never drift from it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from .resources import data_dir, proposal_schema
+
+
+class InitError(Exception):
+    """The starter file cannot be written (it exists, or its directory is missing)."""
+
+
+def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        name = node["$ref"].rsplit("/", 1)[-1]
+        node = schema["$defs"][name]
+    return node
+
+
+def choices(*path: str) -> list[str]:
+    """The allowed values of a proposal field, e.g. choices("provider", "legal_form")."""
+    schema = proposal_schema()
+    node: dict[str, Any] = schema
+    for part in path:
+        node = _resolve(schema, node)
+        if node.get("type") == "array":
+            node = _resolve(schema, node["items"])
+        node = node["properties"][part]
+    node = _resolve(schema, node)
+    if node.get("type") == "array":
+        node = _resolve(schema, node["items"])
+    if "enum" in node:
+        return [str(v) for v in node["enum"]]
+    return [str(b["const"]) for b in node.get("oneOf", []) if "const" in b]
+
+
+def _note(label: str, values: list[str], indent: str = "") -> str:
+    body = " | ".join(values)
+    lines = textwrap.wrap(
+        f"{label}: {body}",
+        width=88,
+        initial_indent=f"{indent}## ",
+        subsequent_indent=f"{indent}##   ",
+        break_on_hyphens=False,
+    )
+    return "\n".join(lines) + "\n"
+
+
+def schema_reference(target: Path, schema: str | None = None) -> str:
+    """What the `$schema=` modeline names: the given reference, or a relative path from
+    the new file to the proposal schema (the bundled copy)."""
+    if schema:
+        return schema
+    bundled = (data_dir("schemas") / "proposal.schema.json").resolve()
+    try:
+        return Path(os.path.relpath(bundled, target.resolve().parent)).as_posix()
+    except ValueError:  # another drive on Windows
+        return bundled.as_uri()
+
+
+def slug(text: str) -> str:
+    out = re.sub(r"[^a-z0-9]+", "-", text.lower())[:100].strip("-")
+    return out or "new-proposal"
+
+
+def starter(target: Path, *, schema: str | None = None, today: str | None = None) -> str:
+    """The text of the starter proposal for `target`."""
+    today = today or datetime.date.today().isoformat()
+    ref = schema_reference(target, schema)
+    pid = slug(target.stem)
+    return (
+        f"# yaml-language-server: $schema={ref}\n"
+        "## A governance proposal for govcheck. Check it with:  govcheck check "
+        f"{target.name}\n"
+        "## Lines starting `# ` are optional sections: uncomment and fill in what applies.\n"
+        '## Absent means "not stated" (never false or zero). `govcheck schema --docs`\n'
+        "## lists every field.\n"
+        "govcheck: 1                      # format version\n"
+        f"id: {pid}    # short id: lower-case letters, digits, hyphens\n"
+        "title: Replace with a one-line title of the proposal\n"
+        f"as_at: {today}                # the date whose law and policy apply\n"
+        "# summary: >\n"
+        "#   What changes, for whom, and why.\n"
+        "\n"
+        "commissioners:                   # at least one\n"
+        "  - id: the-commissioner\n"
+        "    name: Replace with the commissioner's name\n"
+        "    type: integrated_care_board\n"
+        + _note("type", choices("commissioners", "type"), "    ")
+        + "#     also_provides: false        # true: it still provides services itself\n"
+        "\n"
+        "# bodies:                         # other organisations named (owners, partners…)\n"
+        "#   - id: the-council\n"
+        "#     name: Replace with the body's name\n"
+        "#     type: local_authority\n"
+        "#     roles: [partner]\n" + _note("roles", choices("bodies", "roles"), "    ") + "\n"
+        "provider:\n"
+        "  name: Replace with the provider's name\n"
+        "  model: social_enterprise\n"
+        + _note("model", choices("provider", "model"), "  ")
+        + "  legal_form: community_interest_company\n"
+        + _note("legal_form", choices("provider", "legal_form"), "  ")
+        + "#   profit_distribution: none\n"
+        "#   asset_lock: statutory\n"
+        "#   charitable_status: none\n"
+        "#   claims_independence: true\n"
+        "#   board:\n"
+        "#     executive_directors: 4\n"
+        "#     non_executive_directors: 3\n"
+        "#     commissioner_members: 0\n"
+        "\n"
+        "# staff_transfer:                  # omit when no staff move\n"
+        "#   nhs_staff: 120\n"
+        "#   mechanism: tupe_transfer\n"
+        "#   pension:\n"
+        "#     nhs_pension_access: employer_access\n"
+        "\n"
+        "# services:\n"
+        "#   - name: District nursing\n"
+        "#     kind: community_health\n" + _note("kind", choices("services", "kind"), "    ") + "\n"
+        "# contract:\n"
+        "#   route: competitive_tender\n"
+        + _note("route", choices("contract", "route"), "  ")
+        + "#   type: nhs_standard_contract\n"
+        "#   counterparty: the-commissioner  # a commissioner id\n"
+        "#   value_gbp: 1000000\n"
+        "#   years: 3\n"
+        "\n"
+        "# assets:\n"
+        "#   - description: Health centre lease\n"
+        "#     value_gbp: 250000\n"
+        "#     from: the-commissioner        # a commissioner or body id\n"
+        "#     transfer: lease\n"
+        "\n"
+        "# conflicts_of_interest:\n"
+        "#   - person: Replace with the person's name\n"
+        "#     commissioner_role: Board member\n"
+        "#     commissioner: the-commissioner\n"
+        "#     interest: director\n"
+        "#     declared: true\n"
+        "#     recused: true\n"
+        "\n"
+        "# waivers:                         # accepted risks (see docs/pipelines.md)\n"
+        "#   - rule: COI-001                 # a rule id from `govcheck rules`\n"
+        "#     reason: Why the risk is accepted\n"
+        "#     approved_by: Who approved it, and where it is minuted\n"
+        f"#     expires: {today}            # inclusive\n"
+    )
+
+
+def write_starter(target: Path, *, schema: str | None = None) -> str:
+    """Write the starter proposal; never overwrite. Returns the schema reference used."""
+    text = starter(target, schema=schema)
+    try:
+        with open(target, "x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise InitError(f"{target} already exists; not overwriting it") from None
+    except OSError as e:
+        raise InitError(f"cannot write {target}: {e.strerror}") from None
+    return schema_reference(target, schema)
