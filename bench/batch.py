@@ -136,7 +136,8 @@ def generate(directory: Path, n: int, seed: int = 1) -> list[Path]:
         data["id"] = f"{data['id']}-{i:06d}"[:60]
         data["title"] = f"{data.get('title', 'Proposal')} (variant {i})"
         path = directory / f"p{i:06d}.yaml"
-        path.write_text(yaml.dump(data, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True), "utf-8")
+        text = yaml.dump(data, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True)
+        path.write_text(text, "utf-8")
         paths.append(path)
     return paths
 
@@ -195,15 +196,28 @@ def main() -> None:
         directory = Path(tmp)
         t0 = time.perf_counter()
         paths = generate(directory, args.n)
-        print(f"generated {len(paths)} proposals from {len(seeds())} seed(s) "
-              f"in {time.perf_counter() - t0:.1f} s")
+        print(
+            f"generated {len(paths)} proposals from {len(seeds())} seed(s) "
+            f"in {time.perf_counter() - t0:.1f} s"
+        )
         parse = parse_only(paths)
-        cmd = [*GOVCHECK, "check", str(directory), "--format", "json",
-               "-j", str(args.jobs), "--output", os.devnull]
+        cmd = [
+            *GOVCHECK,
+            "check",
+            str(directory),
+            "--format",
+            "json",
+            "-j",
+            str(args.jobs),
+            "--output",
+            os.devnull,
+        ]
         wall, code, peak_kb = timed_child(cmd, cwd=ROOT)
         print(f"parse-only (CSafeLoader): {parse:8.2f} s  {len(paths) / parse:9.0f} files/s")
-        print(f"govcheck check -j {args.jobs}:    {wall:8.2f} s  {len(paths) / wall:9.0f} files/s"
-              f"  (exit {code})")
+        print(
+            f"govcheck check -j {args.jobs}:    {wall:8.2f} s  {len(paths) / wall:9.0f} files/s"
+            f"  (exit {code})"
+        )
         print(f"ratio govcheck/parse:     {wall / parse:8.2f} x   (goal <= 4x at N=2000)")
         note = " (largest process: with -j>1 a worker)" if args.jobs > 1 else ""
         print(f"peak RSS (getrusage):     {peak_kb / 1024:8.1f} MB{note}")
@@ -224,8 +238,10 @@ def main() -> None:
         imports = median_wall(
             [sys.executable, "-c", "import durable.engine, jsonschema, yaml, click"]
         )
-    print(f"cold start: govcheck check one file {gc:.3f} s (median of 5); "
-          f"bare imports {imports:.3f} s; ratio {gc / imports:.2f} x (goal <= 1.5x)")
+    print(
+        f"cold start: govcheck check one file {gc:.3f} s (median of 5); "
+        f"bare imports {imports:.3f} s; ratio {gc / imports:.2f} x (goal <= 1.5x)"
+    )
 
 
 if __name__ == "__main__":
