@@ -103,7 +103,8 @@ def test_a_malformed_file_is_reported_and_the_others_still_checked(tmp_path) -> 
 def test_schema_errors_come_all_at_once_with_lines(tmp_path) -> None:
     text = (
         "govcheck: 1\nid: x\ntitle: T\ncommissioners:\n  - {id: pct, name: P, type: pct}\n"
-        "provider:\n  name: N\n  model: social_enterprise\n  legal_form: community_interest_company\n"
+        "provider:\n  name: N\n  model: social_enterprise\n"
+        "  legal_form: community_interest_company\n"
         "  asset_lok: statutory\n  membership:\n    open: yes\n"
     )
     (tmp_path / "p.yaml").write_text(text)

@@ -90,7 +90,8 @@ def test_membership_in_and_not_in(tmp_path) -> None:
     assert fires(tmp_path, when, rulekit.proposal(provider={"charitable_status": "none"})) == []
     when = {"provider.charitable_status": {"not_in": ["registered", "exempt"]}}
     assert fires(tmp_path / "b", when, rulekit.proposal(provider={"charitable_status": "none"}))
-    assert not fires(tmp_path / "c", when, rulekit.proposal(provider={"charitable_status": "exempt"}))
+    exempt = rulekit.proposal(provider={"charitable_status": "exempt"})
+    assert not fires(tmp_path / "c", when, exempt)
     assert fires(tmp_path / "d", when, rulekit.proposal()) == []
 
 
@@ -162,7 +163,8 @@ FACTS = [
      "when": {"provider.legal_form": {"in": ["co_operative_society",
                                              "community_benefit_society"]}},
      "sources": rulekit.SOURCE},
-    {"name": "fsa_registered_society", "about": "provider", "means": "a society on the FSA register",
+    {"name": "fsa_registered_society", "about": "provider",
+     "means": "a society on the FSA register",
      "when": {"all": [{"fact": "is_society"}, {"provider.registered_with": {"contains": "fsa"}}]},
      "sources": rulekit.SOURCE},
 ]
