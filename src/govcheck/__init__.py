@@ -10,8 +10,29 @@ The command line (`govcheck check …`) is a thin layer over this API.
 
 __version__ = "1.0.0"
 
-from .checker import Checker, Report, check
-from .rulebook import Rulebook, RulebookError, load_rulebook
+from typing import Any
+
+# Imported on first use (PEP 562), so `govcheck --help`, `--version` and commands that
+# never check a proposal do not pay for jsonschema and the rule loader.
+_LAZY = {
+    "Checker": "checker",
+    "Report": "checker",
+    "check": "checker",
+    "Rulebook": "rulebook",
+    "RulebookError": "rulebook",
+    "load_rulebook": "rulebook",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from importlib import import_module
+
+        value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Checker",
