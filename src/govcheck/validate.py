@@ -31,6 +31,7 @@ REFERENCES: tuple[tuple[str, tuple[str, ...], str], ...] = (
 @cache
 def _validator() -> jsonschema.Draft202012Validator:
     schema = _enums_for_validation(proposal_schema())
+    schema = _inline_refs(schema, schema.get("$defs", {}), ())
     return jsonschema.Draft202012Validator(
         schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
@@ -53,6 +54,25 @@ def _enums_for_validation(node: Any) -> Any:
         return {k: _enums_for_validation(v) for k, v in node.items()}
     if isinstance(node, list):
         return [_enums_for_validation(v) for v in node]
+    return node
+
+
+def _inline_refs(node: Any, defs: dict[str, Any], seen: tuple[str, ...]) -> Any:
+    """The schema with each `$ref: "#/$defs/x"` replaced by a copy of `x`.
+
+    Same verdicts and messages; jsonschema resolves a `$ref` on every use, which was a
+    quarter of validating a proposal. A recursive definition keeps its `$ref`.
+    """
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            name = ref.rsplit("/", 1)[1]
+            if name in defs and name not in seen:
+                rest = {k: _inline_refs(v, defs, seen) for k, v in node.items() if k != "$ref"}
+                return {**_inline_refs(defs[name], defs, (*seen, name)), **rest}
+        return {k: _inline_refs(v, defs, seen) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_inline_refs(v, defs, seen) for v in node]
     return node
 
 
