@@ -6,7 +6,6 @@ PEN-002, COI-001 and the facts they use), so rules other helpers add do not move
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,10 +13,7 @@ from click.testing import CliRunner
 
 from govcheck.cli import main
 from govcheck.explain import ExplainError, explain
-from govcheck.resources import data_dir
 from govcheck.rulebook import load_rulebook
-
-STABLE = ("facts", "sources", "pensions", "charitable-status", "conflict-of-interest")
 
 COOP = """\
 govcheck: 1
@@ -38,13 +34,6 @@ staff_transfer:
     nhs_pension_access: direction_status
 """
 
-
-@pytest.fixture(scope="module")
-def rules_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("rules")
-    for name in STABLE:
-        shutil.copy(data_dir("rules") / f"{name}.yaml", target / f"{name}.yaml")
-    return target
 
 
 @pytest.fixture(scope="module")

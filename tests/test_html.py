@@ -4,7 +4,6 @@ from a real headless browser (Debian's chromium) when it is installed."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -12,9 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from govcheck.cli import main
-from govcheck.resources import data_dir
 
-STABLE = ("facts", "sources", "pensions", "charitable-status", "conflict-of-interest")
 CHROMIUM = "/usr/bin/chromium"
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -57,13 +54,6 @@ provider:
   legal_form: company_limited_by_guarantee
 """
 
-
-@pytest.fixture(scope="module")
-def rules_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("rules")
-    for name in STABLE:
-        shutil.copy(data_dir("rules") / f"{name}.yaml", target / f"{name}.yaml")
-    return target
 
 
 @pytest.fixture(scope="module")

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from click.testing import CliRunner
 
 from govcheck.cli import main
-from govcheck.resources import data_dir
-
-STABLE = ("facts", "sources", "pensions", "charitable-status", "conflict-of-interest")
 
 PROPOSAL = """\
 govcheck: 1
@@ -38,14 +33,11 @@ waivers:
 
 
 @pytest.fixture(scope="module")
-def memo(tmp_path_factory: pytest.TempPathFactory) -> str:
-    rules = tmp_path_factory.mktemp("rules")
-    for name in STABLE:
-        shutil.copy(data_dir("rules") / f"{name}.yaml", rules / f"{name}.yaml")
+def memo(tmp_path_factory: pytest.TempPathFactory, rules_dir) -> str:
     d = tmp_path_factory.mktemp("md")
     (d / "p.yaml").write_text(PROPOSAL, encoding="utf-8")
     r = CliRunner().invoke(
-        main, ["check", str(d / "p.yaml"), "--format", "markdown", "--rules", str(rules)]
+        main, ["check", str(d / "p.yaml"), "--format", "markdown", "--rules", str(rules_dir)]
     )
     assert r.exit_code == 1, r.output
     return r.stdout

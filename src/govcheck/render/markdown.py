@@ -12,6 +12,7 @@ import re
 import tempfile
 from typing import Any
 
+from ..conditions import show
 from ..model import TOPICS, Finding, Result, Summary
 from .base import Renderer, source_line
 
@@ -87,7 +88,7 @@ class MarkdownRenderer(Renderer):
             w("**Why it fired**\n\n")
             for path, value, line in f.fields:
                 where = f" (line {line})" if line else ""
-                w(f"- The proposal states {md(path)}: {md(_show(value))}{where}\n")
+                w(f"- The proposal states {md(path)}: {md(show(value))}{where}\n")
             for step in f.chain:
                 because = "; ".join(md(b) for b in step.because)
                 w(
@@ -119,9 +120,3 @@ class MarkdownRenderer(Renderer):
         while chunk := self.body.read(1 << 16):
             w(chunk)
         self.body.close()
-
-
-def _show(value: Any) -> str:
-    from ..conditions import show
-
-    return show(value)
