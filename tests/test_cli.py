@@ -100,6 +100,24 @@ def test_a_malformed_file_is_reported_and_the_others_still_checked(tmp_path) -> 
     assert good["valid"] is True and any(f["rule"] == "PEN-002" for f in good["findings"])
 
 
+def test_in_a_long_run_later_invalid_files_get_the_same_messages(tmp_path) -> None:
+    # After the first file a batch takes a fast schema check; a file it refuses must
+    # still get jsonschema's located, plain-word findings.
+    for i in range(3):
+        write(tmp_path / f"a{i}.yaml", rulekit.proposal(id=f"a{i}"))
+    write(tmp_path / "b.yaml", rulekit.proposal(id="b", as_at="2009-02-30"))
+    write(tmp_path / "c.yaml", rulekit.proposal(id="c", provider={"legal_form": "cic"}))
+    result = run("check", str(tmp_path), "--format", "json")
+    assert result.exit_code == 1
+    by_file = {Path(r["file"]).stem: r for r in json.loads(result.stdout)["results"]}
+    assert [by_file[f"a{i}"]["valid"] for i in range(3)] == [True, True, True]
+    [date] = by_file["b"]["findings"]
+    assert date["rule"] == "SCHEMA" and "not a real calendar date" in date["message"]
+    assert date["location"]["path"] == "/as_at"
+    [form] = by_file["c"]["findings"]
+    assert "community_interest_company" in form["message"]  # the allowed values
+
+
 def test_schema_errors_come_all_at_once_with_lines(tmp_path) -> None:
     text = (
         "govcheck: 1\nid: x\ntitle: T\ncommissioners:\n  - {id: pct, name: P, type: pct}\n"

@@ -8,8 +8,9 @@ proposal that exercises the rules rather than the validator.
 
 Properties: the checker never raises and finds the proposal valid; every finding names
 a loaded rule (or WAIVER-EXPIRED) and every rule finding cites a source; the JSON
-report is byte-identical when the same input is checked twice; and the engine agrees
-with the Python reading of every condition (a cross-check of compiler.py).
+report is byte-identical when the same input is checked twice; the engine agrees
+with the Python reading of every condition (a cross-check of compiler.py); and on
+proposals broken in one place the fast compiled schema check gives jsonschema's verdict.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import io
 import string
 from typing import Any
 
+import fastjsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -31,6 +33,7 @@ from govcheck.model import SCHEMA_RULE, WAIVER_EXPIRED_RULE, Summary
 from govcheck.render.json_format import JsonRenderer
 from govcheck.resources import proposal_schema
 from govcheck.rulebook import load_rulebook
+from govcheck.validate import _compile_quick_check, _validator
 
 BOOK = load_rulebook()
 CHECKER = Checker(BOOK)
@@ -242,3 +245,61 @@ def test_the_strategy_reaches_the_cross_references() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     pytest.main([__file__, "-q"])
+
+
+def _nodes(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [path]
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out.extend(_nodes(v, (*path, k)))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out.extend(_nodes(v, (*path, i)))
+    return out
+
+
+ODD_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from(
+        ["", "yes", "2009-02-30", "2009-13-01", "2009-1-01", "Bad Id", "x" * 300, "fsa"]
+    ),
+    st.lists(st.sampled_from(["fsa", "fsa", "staff", 1]), max_size=3),
+    st.dictionaries(st.sampled_from(["name", "x-note", "colour"]), TEXT, max_size=2),
+)
+
+
+@st.composite
+def broken_proposals(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid proposal with one node replaced, one key added or one key removed."""
+    data = draw(proposals())
+    path = draw(st.sampled_from(_nodes(data)[1:]))
+    *parent_path, last = path
+    parent: Any = data
+    for step in parent_path:
+        parent = parent[step]
+    how = draw(st.sampled_from(["replace", "add", "remove"]))
+    if how == "replace" or not isinstance(parent, dict):
+        parent[last] = draw(ODD_VALUES)
+    elif how == "add":
+        parent[draw(st.sampled_from(["colour", "x-note", "Name"]))] = draw(ODD_VALUES)
+    else:
+        del parent[last]
+    return data
+
+
+QUICK = _compile_quick_check()
+
+
+@settings(max_examples=400, **COMMON)
+@given(broken_proposals())
+def test_the_quick_schema_verdict_is_jsonschemas_verdict(data: dict[str, Any]) -> None:
+    # validate.py trusts the fast compiled check's "valid" without asking jsonschema.
+    try:
+        QUICK(data)
+        quick = True
+    except fastjsonschema.JsonSchemaException:
+        quick = False
+    assert quick == _validator().is_valid(data)

@@ -649,3 +649,73 @@ def test_overlong_free_text_is_rejected():
     doc = example()
     doc["summary"] = "x" * 20001
     assert not is_valid(doc)
+
+
+# Near misses for every kind of field: wrong types, YAML 1.1 words, impossible dates,
+# ids and rule ids that break their pattern, over-long text, repeats in a list.
+NEAR_MISSES = [
+    None, True, False, 0, -1, 2.5, 1e9, "", "yes", "2009-02-30", "2009-13-01",
+    "2009-1-01", "2009-10-01", "Bad Id", "coi-002", "COI-02", "x" * 2001,
+    "primary_care_trust", ["staff", "staff"], [], [1], {}, {"colour": "red"},
+    {"x-note": "n"},
+]
+
+
+def _paths(node, path=()):
+    yield path
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _paths(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _paths(value, (*path, i))
+
+
+def test_fast_compiled_check_agrees_with_jsonschema_on_every_near_miss():
+    """validate.py trusts the fast check's "valid" in a batch; it must never be laxer.
+
+    Every field of the fullest example is set, in turn, to every near miss; and each
+    object gets an unknown key and loses each of its keys in turn.
+    """
+    import fastjsonschema
+
+    from govcheck.validate import _compile_quick_check, _validator
+
+    quick = _compile_quick_check()
+    full = merge(example(), EXTENSIONS)
+    variants = []
+    for path in list(_paths(full))[1:]:
+        *head, last = path
+        for value in NEAR_MISSES:
+            doc = copy.deepcopy(full)
+            parent = doc
+            for step in head:
+                parent = parent[step]
+            parent[last] = copy.deepcopy(value)
+            variants.append((path, value, doc))
+        if isinstance(parent := _at(full, path), dict):
+            for key in [*parent, None]:
+                doc = copy.deepcopy(full)
+                target = _at(doc, path)
+                if key is None:
+                    target["colour"] = "red"
+                else:
+                    del target[key]
+                variants.append((path, f"without {key}", doc))
+    disagreements = []
+    for path, value, doc in variants:
+        try:
+            quick(doc)
+            fast = True
+        except fastjsonschema.JsonSchemaException:
+            fast = False
+        if fast != _validator().is_valid(doc):
+            disagreements.append(f"{'/'.join(map(str, path))} = {str(value)[:30]}: fast {fast}")
+    assert len(variants) > 2000
+    assert not disagreements, disagreements[:20]
+
+
+def _at(node, path):
+    for step in path:
+        node = node[step]
+    return node
