@@ -58,6 +58,11 @@ class Evaluation:
     derived: dict[tuple[str, str], list[Firing]] = field(default_factory=dict)
 
 
+# One encoder and decoder for every call: json.dumps/loads rebuild theirs each time
+# when given options, and the engine talks JSON about 25 times per proposal.
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+_decode = json.JSONDecoder().decode
+
 _lock = threading.Lock()
 _handles: dict[str, Any] = {}  # ruleset name -> the core's handle
 _sids = itertools.count(1)
@@ -118,7 +123,7 @@ class Ruleset:
     @staticmethod
     def _assert(core: Any, handle: Any, fact: dict[str, Any]) -> Any:
         """The session state's handle when some rule took the fact, else None."""
-        result = core.assert_fact(handle, json.dumps(fact, ensure_ascii=False))
+        result = core.assert_fact(handle, _encode(fact))
         if result[0] == _HANDLED:
             return result[1]
         if result[0] in (_NOT_HANDLED, _ALREADY_OBSERVED):
@@ -130,12 +135,12 @@ class Ruleset:
     ) -> None:
         """Take each rule the engine has queued for this session, until none is left."""
         started = core.start_action_for_state(handle, state)
-        pending = json.loads(started[1]) if started else None
+        pending = _decode(started[1]) if started else None
         while pending:
             name, matched = next(iter(pending.items()))
             self._fired(core, handle, name, matched, sid, evaluation)
             following = core.complete_and_start_action(handle, state)
-            pending = json.loads(following) if following else None
+            pending = _decode(following) if following else None
 
     def _fired(
         self,
