@@ -16,6 +16,8 @@ import jsonschema
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from govcheck.checker import Checker
 from govcheck.cli import main
@@ -507,3 +509,24 @@ def test_directory_with_a_malformed_and_a_good_file_reports_both_in_order(tmp_pa
     code, out, err = run("check", str(d), "--rules", str(rules))
     assert code == 1
     assert out.index("a-malformed.yaml") < out.index("b-good.yaml")
+
+
+JSON_KEYS = st.sampled_from(["sources", "quote", "rule", "ünï", 'q"', "1"])
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(JSON_KEYS, inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(JSON_VALUES)
+def test_json_report_writes_what_json_dumps_with_indent_would(value) -> None:
+    # The JSON renderer has its own indenting writer (for speed); consumers that diff
+    # reports must see exactly the standard library's text, repeated sources included.
+    render = renderer("json", io.StringIO())
+    render.start({"name": "govcheck"}, {"rules": 0})
+    for pad in ["", "    ", "", "\t", "    "]:  # again, from the memo of sources
+        expected = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + pad)
+        assert render.indented(value, pad) == expected
