@@ -93,7 +93,7 @@ class Checker:
         root = Location("", 1, 1)
         findings = apply(findings, waivers, as_at, root)
         result.findings = sorted(findings, key=Finding.sort_key)
-        result.evaluated_rules = tuple(r.id for r in self.rulebook.rules_in_force(as_at))
+        result.evaluated_rules = self.rulebook.rule_ids_in_force(as_at)
         return result
 
     def _as_at(self, data: Mapping[str, Any]) -> tuple[str, str]:

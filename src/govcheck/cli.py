@@ -8,6 +8,7 @@ path, broken rule or waivers file), with a one-line reason on stderr, never a tr
 from __future__ import annotations
 
 import datetime
+import gc
 import json
 import sys
 from collections.abc import Iterator
@@ -143,6 +144,10 @@ def check(
     if not files:
         raise Failure("no proposal files (*.yaml, *.yml, *.json) found in " + ", ".join(paths))
     checker = Checker(rulebook, as_at=as_at, shared_waivers=shared)
+    # The rulebook lives until the process ends; frozen, the garbage collector stops
+    # re-scanning its many small objects while each file's short-lived ones come and go
+    # (about a tenth of a long run's time).
+    gc.freeze()
     out, close = _open_output(output)
     color = fmt == "text" and output is None and sys.stdout.isatty()
     try:

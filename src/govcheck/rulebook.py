@@ -120,11 +120,17 @@ class Rulebook:
     _rulesets: dict[frozenset[str], Any] = field(default_factory=dict, repr=False)
     _rules_at: dict[str, list[Rule]] = field(default_factory=dict, repr=False)
     _ruleset_at: dict[str, Any] = field(default_factory=dict, repr=False)
+    _rule_ids_at: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     def rules_in_force(self, as_at: str) -> list[Rule]:
         if as_at not in self._rules_at:
             self._rules_at[as_at] = [r for r in self.rules.values() if r.in_force(as_at)]
         return self._rules_at[as_at]
+
+    def rule_ids_in_force(self, as_at: str) -> tuple[str, ...]:
+        if as_at not in self._rule_ids_at:
+            self._rule_ids_at[as_at] = tuple(r.id for r in self.rules_in_force(as_at))
+        return self._rule_ids_at[as_at]
 
     def facts_in_force(self, as_at: str) -> list[FactDefinition]:
         return [f for f in self.facts.values() if _in_force(f.valid_from, f.valid_to, as_at)]
