@@ -655,7 +655,8 @@ def test_overlong_free_text_is_rejected():
 # ids and rule ids that break their pattern, over-long text, repeats in a list.
 NEAR_MISSES = [
     None, True, False, 0, -1, 2.5, 1e9, "", "yes", "2009-02-30", "2009-13-01",
-    "2009-1-01", "2009-10-01", "Bad Id", "coi-002", "COI-02", "x" * 2001,
+    "2009-1-01", "\u0662\u0660\u0660\u0669-10-01", "2009-10-01\n", "abc\n",
+    "2009-10-01", "Bad Id", "coi-002", "COI-02", "x" * 2001,
     "primary_care_trust", ["staff", "staff"], [], [1], {}, {"colour": "red"},
     {"x-note": "n"},
 ]
@@ -677,11 +678,10 @@ def test_fast_compiled_check_agrees_with_jsonschema_on_every_near_miss():
     Every field of the fullest example is set, in turn, to every near miss; and each
     object gets an unknown key and loses each of its keys in turn.
     """
-    import fastjsonschema
+    from govcheck.fastcheck import QuickVerdict
+    from govcheck.validate import _validation_schema, _validator
 
-    from govcheck.validate import _compile_quick_check, _validator
-
-    quick = _compile_quick_check()
+    quick = QuickVerdict(_validation_schema).compile()
     full = merge(example(), EXTENSIONS)
     variants = []
     for path in list(_paths(full))[1:]:
@@ -702,17 +702,19 @@ def test_fast_compiled_check_agrees_with_jsonschema_on_every_near_miss():
                 else:
                     del target[key]
                 variants.append((path, f"without {key}", doc))
-    disagreements = []
+    laxer, stricter = [], []
     for path, value, doc in variants:
-        try:
-            quick(doc)
-            fast = True
-        except fastjsonschema.JsonSchemaException:
-            fast = False
-        if fast != _validator().is_valid(doc):
-            disagreements.append(f"{'/'.join(map(str, path))} = {str(value)[:30]}: fast {fast}")
+        fast, slow = quick(doc), _validator().is_valid(doc)
+        where = f"{'/'.join(map(str, path))} = {str(value)[:30]!r}"
+        if fast and not slow:
+            laxer.append(where)
+        elif slow and not fast:
+            stricter.append((where, value))
     assert len(variants) > 2000
-    assert not disagreements, disagreements[:20]
+    assert not laxer, laxer[:20]
+    # The one known difference is safe (jsonschema then decides): a pattern's `$`
+    # accepts a trailing newline in jsonschema (Python's re), not in fastjsonschema.
+    assert all(isinstance(v, str) and v.endswith("\n") for _, v in stricter), stricter[:5]
 
 
 def _at(node, path):

@@ -10,7 +10,6 @@ source document against their definitions, and every message placeholder too.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import re
 from collections.abc import Iterable
@@ -19,8 +18,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
+from . import cache
 from . import conditions as cond
 from .compiler import CompiledRule, Compiler
 from .fields import PROPOSAL, FieldCatalogue
@@ -168,44 +166,35 @@ class Rulebook:
 def load_rulebook(directory: str | Path | None = None) -> Rulebook:
     """Load and check every rule file under `directory` (default: the bundled rulebook).
 
-    The bundled rulebook, once loaded cleanly, is kept in a cache (one pickle per
-    working directory under $GOVCHECK_CACHE_DIR, else $XDG_CACHE_HOME/govcheck or
-    ~/.cache/govcheck), used only while the bytes of every rule file and schema, the
-    govcheck sources and the working directory (file names in findings are relative to
-    it) are unchanged. Checking the rule files was most of a one-file run's start-up;
-    GOVCHECK_NO_CACHE=1 turns the cache off.
+    The bundled rulebook, once loaded cleanly, is kept in govcheck's cache (cache.py;
+    one pickle per working directory), used only while the bytes of every rule file
+    and schema, the govcheck sources and the working directory (file names in findings
+    are relative to it) are unchanged. Checking the rule files was most of a one-file
+    run's start-up; GOVCHECK_NO_CACHE=1 turns the cache off.
     """
     root = Path(directory) if directory else data_dir("rules")
     if not root.is_dir():
         raise RulebookError("not a directory of rule files", str(root))
-    cache = _cache_file(root) if not directory else None
-    if cache is not None:
+    where = _cache_file(root) if not directory else None
+    if where is not None:
+        raw = cache.read(where[0])
         try:
-            with open(cache[0], "rb") as f:
-                key, book = pickle.load(f)
-            if key == cache[1] and isinstance(book, Rulebook):
+            key, book = pickle.loads(raw) if raw else (None, None)
+            if key == where[1] and isinstance(book, Rulebook):
                 return book
-        except Exception:  # missing, partly written or from another version: rebuild
+        except Exception:  # partly written or from another version: rebuild
             pass
     book = _load_rulebook(root)
-    if cache is not None:
-        try:
-            cache[0].parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache[0].with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(pickle.dumps((cache[1], book), protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(tmp, cache[0])
-        except Exception:  # a read-only home is no reason to fail a check
-            pass
+    if where is not None:
+        cache.write(where[0], pickle.dumps((where[1], book), protocol=pickle.HIGHEST_PROTOCOL))
     return book
 
 
 def _cache_file(root: Path) -> tuple[Path, str] | None:
     """Where the cached rulebook for this working directory is, and its content key."""
-    if os.environ.get("GOVCHECK_NO_CACHE"):
+    base = cache.directory()
+    if base is None:
         return None
-    base = os.environ.get("GOVCHECK_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "govcheck"
-    )
     key = hashlib.sha256()
     try:
         where = f"{Path.cwd()}\0{root.resolve()}"
@@ -220,7 +209,7 @@ def _cache_file(root: Path) -> tuple[Path, str] | None:
     except OSError:
         return None
     name = hashlib.sha256(where.encode()).hexdigest()[:16]
-    return Path(base) / f"rulebook-{name}.pickle", key.hexdigest()
+    return base / f"rulebook-{name}.pickle", key.hexdigest()
 
 
 def _load_rulebook(root: Path) -> Rulebook:
@@ -366,6 +355,8 @@ def _display(path: Path) -> str:
 
 
 def _validate_shape(doc: Document, schema: dict[str, Any], display: str) -> None:
+    import jsonschema  # only when rule files are read: a cached rulebook needs none
+
     validator = jsonschema.Draft202012Validator(
         schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )

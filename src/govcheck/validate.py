@@ -10,13 +10,15 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
-
+from .fastcheck import QuickVerdict
 from .loader import Document
 from .model import SCHEMA_RULE, Finding, Location
 from .resources import proposal_schema
+
+if TYPE_CHECKING:
+    import jsonschema
 
 # Where a proposal refers to another of its entries by id (proposal-format.md).
 REFERENCES: tuple[tuple[str, tuple[str, ...], str], ...] = (
@@ -29,11 +31,18 @@ REFERENCES: tuple[tuple[str, tuple[str, ...], str], ...] = (
 
 
 @cache
-def _validator() -> jsonschema.Draft202012Validator:
+def _validation_schema() -> dict[str, Any]:
     schema = _enums_for_validation(proposal_schema())
-    schema = _inline_refs(schema, schema.get("$defs", {}), ())
+    return _inline_refs(schema, schema.get("$defs", {}), ())
+
+
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    # Imported here: a run whose proposals all pass the fast check never needs it.
+    import jsonschema
+
     return jsonschema.Draft202012Validator(
-        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+        _validation_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
 
 
@@ -90,52 +99,7 @@ def schema_finding(message: str, location: Location) -> Finding:
     )
 
 
-class _QuickVerdict:
-    """A fast yes/no to "does this document meet the schema?", for batches.
-
-    jsonschema interprets the schema on every call (~0.4 ms for a valid proposal);
-    fastjsonschema compiles it to Python once (~0.1 s) and then answers in ~0.03 ms.
-    Only a "yes" is trusted: on a "no", jsonschema runs as before and alone decides
-    the findings and their messages. The compiled check is built when the second
-    document arrives, so checking one file pays nothing for it. fastjsonschema knows
-    drafts 4 to 7; the keywords this schema uses mean the same in draft 7 and
-    2020-12 (tests/test_schema.py compares the two verdicts on generated proposals),
-    and "date" is judged by jsonschema's own format check.
-    """
-
-    def __init__(self) -> None:
-        self.seen = 0
-        self.check: Any = None
-
-    def __call__(self, data: Any) -> bool:
-        self.seen += 1
-        if self.seen < 2:
-            return False
-        if self.check is None:
-            self.check = _compile_quick_check()
-        import fastjsonschema
-
-        try:
-            self.check(data)
-        except fastjsonschema.JsonSchemaException:
-            return False
-        return True
-
-
-def _compile_quick_check() -> Any:
-    import fastjsonschema
-
-    schema = dict(_validator().schema)
-    schema["$schema"] = "http://json-schema.org/draft-07/schema#"
-    checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
-    return fastjsonschema.compile(
-        schema,
-        formats={"date": lambda value: checker.conforms(value, "date")},
-        use_default=False,
-    )
-
-
-_quick_verdict = _QuickVerdict()
+_quick_verdict = QuickVerdict(lambda: _validation_schema())
 
 
 def validate(doc: Document, rule_ids: Iterable[str] | None = None) -> list[Finding]:

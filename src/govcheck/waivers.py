@@ -13,11 +13,13 @@ import fnmatch
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-
-import jsonschema
+from typing import TYPE_CHECKING
 
 from .loader import Document, LoadError
 from .model import WAIVER_EXPIRED_RULE, Finding, Location, Waiver
+
+if TYPE_CHECKING:
+    import jsonschema
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,8 @@ def _explain(error: jsonschema.ValidationError) -> tuple[str, str]:
 
 
 def _shared_from(doc: Document, display: str, rule_ids: set[str]) -> list[SharedWaiver]:
+    import jsonschema  # only a run with a shared waivers file needs it
+
     validator = jsonschema.Draft202012Validator(
         _SHARED_SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
