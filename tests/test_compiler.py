@@ -232,3 +232,47 @@ def test_engine_and_python_reader_agree_on_every_case() -> None:
         }
         by_engine = {f.rule for f in result.findings if f.topic not in ("waiver",)}
         assert by_engine == by_python, path.name
+
+
+SESSIONS_SCRIPT = """
+import json
+import sys
+from govcheck.checker import Checker
+from govcheck.rulebook import load_rulebook
+book = load_rulebook(sys.argv[1])
+checker = Checker(book)
+data = json.loads(sys.argv[2])
+fired = sum(len(checker.check_mapping(data).findings) for _ in range(1100))
+print("checked", fired)
+"""
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        # No rule takes any fact of the proposal.
+        {"provider.legal_form": "co_operative_society"},
+        # The provider fact is taken (half of a join) but no rule ever fires.
+        {"all": [{"provider.legal_form": "company_limited_by_guarantee"},
+                 {"services[].kind": "community_health"}]},
+    ],
+    ids=["nothing-taken", "taken-never-fires"],
+)
+def test_over_a_thousand_proposals_where_no_rule_fires(tmp_path, when) -> None:
+    # The engine keeps at most 1,024 sessions, and deleting a session in which no
+    # action ran frees pointers it never set (a crash that depends on the heap). A long
+    # run of proposals that trip no rule must neither run out nor crash.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    rules = rulekit.write_rulebook(tmp_path / "r", [rulekit.rule(when)])
+    root = Path(__file__).resolve().parent
+    run = subprocess.run(
+        [sys.executable, "-c", SESSIONS_SCRIPT, str(rules), json.dumps(rulekit.proposal())],
+        capture_output=True, text=True, timeout=300,
+        env={"PYTHONPATH": f"{root.parent / 'src'}:{root}", "GOVCHECK_NO_CACHE": "1",
+             "PATH": "/usr/bin:/bin"},
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip() == "checked 0"

@@ -16,9 +16,15 @@ Known pitfalls handled here (policy-as-code-anchors.md §4.5):
   a batch assert drops every action when one fact of the batch matches nothing;
 - a fact that matches nothing is reported as "not handled": that just means "no
   findings from this fact";
-- the session is deleted after every proposal (about 1,024 live sessions, then
-  MemoryError), but only when some fact was handled: deleting a session that never got
-  state segfaults;
+- the session is deleted after every proposal: the core holds at most 1,024 sessions
+  per ruleset, then raises MemoryError. Deleting a session in which no action ever
+  ran frees two pointers the core never set (durable's createState leaves
+  `context.messages` and `context.stateFact` uninitialised; only starting an action
+  sets them, and completing it frees and clears them), which segfaults or aborts
+  ("free(): invalid pointer") depending on what the heap held. So every session ends
+  with a fact that an engine-own rule always takes; its action runs, and then the
+  session can be deleted whatever the proposal's facts did. (A session is made by any
+  assert, even one no rule takes, so every session must be deleted.);
 - calls are serialised with a lock: the C engine is not thread-safe (use processes).
 """
 
@@ -63,6 +69,10 @@ class Evaluation:
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
 _decode = json.JSONDecoder().decode
 
+# The engine's own rule, taking the fact that ends each session (see above).
+_SESSION_END = "govcheck:session-end"
+_END_FACT = {ENTITY: "_session_end", KEY: "_session_end"}
+
 _lock = threading.Lock()
 _handles: dict[str, Any] = {}  # ruleset name -> the core's handle
 _sids = itertools.count(1)
@@ -88,6 +98,7 @@ class Ruleset:
         handle = _handles.get(self.name)
         if handle is None:
             definition = {name: rule.body for name, rule in self.rules.items()}
+            definition[_SESSION_END] = {"all": [{"end": {ENTITY: _END_FACT[ENTITY]}}]}
             text = json.dumps(definition, ensure_ascii=False)
             handle = _handles[self.name] = _core().create_ruleset(self.name, text)
         return handle
@@ -101,24 +112,29 @@ class Ruleset:
         with _lock:
             handle = self._handle()
             sid = str(next(_sids))
-            has_state = False
             try:
                 for fact in facts:
-                    if fact[ENTITY] not in self.kinds:
-                        continue
-                    state = self._assert(core, handle, {**fact, "sid": sid})
-                    if state is None:
-                        continue
-                    has_state = True
-                    self._run_actions(core, handle, state, sid, evaluation)
+                    if fact[ENTITY] in self.kinds:
+                        state = self._assert(core, handle, {**fact, "sid": sid})
+                        if state is not None:
+                            self._run_actions(core, handle, state, sid, evaluation)
             except core.error as e:
                 raise EngineError(str(e)) from e
             finally:
-                # A session in which no fact was handled has no state, and deleting a
-                # state that does not exist crashes the C engine (segfault).
-                if has_state:
-                    core.delete_state(handle, sid)
+                self._end_session(core, handle, sid, evaluation)
         return evaluation
+
+    def _end_session(self, core: Any, handle: Any, sid: str, evaluation: Evaluation) -> None:
+        """Run the engine-own end rule, then delete the session (see the module notes)."""
+        try:
+            state = self._assert(core, handle, {**_END_FACT, "sid": sid})
+            if state is not None:
+                self._run_actions(core, handle, state, sid, evaluation)
+        except Exception:
+            # Only after another error: leaving one session behind is safer than
+            # deleting one in an unknown state.
+            return
+        core.delete_state(handle, sid)
 
     @staticmethod
     def _assert(core: Any, handle: Any, fact: dict[str, Any]) -> Any:
@@ -151,6 +167,8 @@ class Ruleset:
         sid: str,
         evaluation: Evaluation,
     ) -> None:
+        if name == _SESSION_END:
+            return
         firing = Firing(name, {})
         for fact in matched.values():
             if not isinstance(fact, dict) or ENTITY not in fact:
