@@ -369,15 +369,20 @@ def _listed(values: Any) -> str:
 
 def _relation(op: str, v: Any) -> str:
     """How a value relates to the rule's operand: 'more than 0', 'one of a, b'."""
-    return {
-        "not_equals": f"not {show(v)}",
-        "in": "one of " + _listed(v),
-        "not_in": "none of " + _listed(v),
-        "greater_than": f"more than {show(v)}",
-        "at_least": f"at least {show(v)}",
-        "less_than": f"less than {show(v)}",
-        "at_most": f"at most {show(v)}",
-    }[op]
+    if op == "in":
+        return "one of " + _listed(v)
+    if op == "not_in":
+        return "none of " + _listed(v)
+    return f"{_RELATIONS[op]} {show(v)}"
+
+
+_RELATIONS = {
+    "not_equals": "not",
+    "greater_than": "more than",
+    "at_least": "at least",
+    "less_than": "less than",
+    "at_most": "at most",
+}
 
 
 def _escape(part: str) -> str:
