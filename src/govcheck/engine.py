@@ -21,10 +21,10 @@ Known pitfalls handled here (policy-as-code-anchors.md §4.5):
   ran frees two pointers the core never set (durable's createState leaves
   `context.messages` and `context.stateFact` uninitialised; only starting an action
   sets them, and completing it frees and clears them), which segfaults or aborts
-  ("free(): invalid pointer") depending on what the heap held. So every session ends
-  with a fact that an engine-own rule always takes; its action runs, and then the
-  session can be deleted whatever the proposal's facts did. (A session is made by any
-  assert, even one no rule takes, so every session must be deleted.);
+  ("free(): invalid pointer") depending on what the heap held. So a session in which
+  no action has run ends with a fact that an engine-own rule always takes; its action
+  runs, and then the session can be deleted whatever the proposal's facts did. (A
+  session is made by any assert, even one no rule takes, so every one is deleted.);
 - calls are serialised with a lock: the C engine is not thread-safe (use processes).
 """
 
@@ -112,20 +112,27 @@ class Ruleset:
         with _lock:
             handle = self._handle()
             sid = str(next(_sids))
+            ran = False  # has any action run (and completed) in this session?
             try:
                 for fact in facts:
                     if fact[ENTITY] in self.kinds:
                         state = self._assert(core, handle, {**fact, "sid": sid})
                         if state is not None:
-                            self._run_actions(core, handle, state, sid, evaluation)
+                            ran = self._run_actions(core, handle, state, sid, evaluation) or ran
             except core.error as e:
                 raise EngineError(str(e)) from e
             finally:
-                self._end_session(core, handle, sid, evaluation)
+                self._end_session(core, handle, sid, evaluation, ran)
         return evaluation
 
-    def _end_session(self, core: Any, handle: Any, sid: str, evaluation: Evaluation) -> None:
-        """Run the engine-own end rule, then delete the session (see the module notes)."""
+    def _end_session(
+        self, core: Any, handle: Any, sid: str, evaluation: Evaluation, ran: bool
+    ) -> None:
+        """Delete the session, first running the engine-own end rule when no action has
+        run in it yet (see the module notes)."""
+        if ran:
+            core.delete_state(handle, sid)
+            return
         try:
             state = self._assert(core, handle, {**_END_FACT, "sid": sid})
             if state is not None:
@@ -148,8 +155,10 @@ class Ruleset:
 
     def _run_actions(
         self, core: Any, handle: Any, state: Any, sid: str, evaluation: Evaluation
-    ) -> None:
-        """Take each rule the engine has queued for this session, until none is left."""
+    ) -> bool:
+        """Take each rule the engine has queued for this session, until none is left.
+
+        True when at least one ran."""
         started = core.start_action_for_state(handle, state)
         pending = _decode(started[1]) if started else None
         while pending:
@@ -157,6 +166,7 @@ class Ruleset:
             self._fired(core, handle, name, matched, sid, evaluation)
             following = core.complete_and_start_action(handle, state)
             pending = _decode(following) if following else None
+        return bool(started)
 
     def _fired(
         self,
