@@ -276,3 +276,24 @@ def test_over_a_thousand_proposals_where_no_rule_fires(tmp_path, when) -> None:
     )
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.strip() == "checked 0"
+
+
+def test_one_proposal_never_changes_anothers_findings() -> None:
+    # The engine reuses one session per ruleset, emptied after each proposal; what a
+    # proposal gets must not depend on which proposals were checked before it.
+    from pathlib import Path
+
+    cases = sorted((Path(__file__).resolve().parent.parent / "cases").glob("*.yaml"))
+    checker = Checker(load_rulebook())
+
+    def findings(paths):
+        out = {}
+        for p in paths:
+            result = checker.check_path(p)
+            out[p.name] = sorted((f.rule, f.location.path) for f in result.findings)
+        return out
+
+    forward = findings(cases)
+    assert sum(map(len, forward.values())) > 100
+    assert findings(list(reversed(cases))) == forward
+    assert findings(cases[::2]) == {p.name: forward[p.name] for p in cases[::2]}

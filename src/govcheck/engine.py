@@ -16,15 +16,16 @@ Known pitfalls handled here (policy-as-code-anchors.md §4.5):
   a batch assert drops every action when one fact of the batch matches nothing;
 - a fact that matches nothing is reported as "not handled": that just means "no
   findings from this fact";
-- the session is deleted after every proposal: the core holds at most 1,024 sessions
-  per ruleset, then raises MemoryError. Deleting a session in which no action ever
-  ran frees two pointers the core never set (durable's createState leaves
-  `context.messages` and `context.stateFact` uninitialised; only starting an action
-  sets them, and completing it frees and clears them), which segfaults or aborts
-  ("free(): invalid pointer") depending on what the heap held. So a session in which
-  no action has run ends with a fact that an engine-own rule always takes; its action
-  runs, and then the session can be deleted whatever the proposal's facts did. (A
-  session is made by any assert, even one no rule takes, so every one is deleted.);
+- sessions: making one costs the core ~0.12 ms (it allocates memory for every rule),
+  more than all of a proposal's facts, so each ruleset keeps one session and, after
+  each proposal, retracts the facts some rule took, leaving it empty for the next.
+  A session is deleted only when that fails. The core holds at most 1,024 sessions
+  per ruleset (then MemoryError), and deleting a session in which no action ever ran
+  frees two pointers it never set (durable's createState leaves `context.messages`
+  and `context.stateFact` uninitialised; starting an action sets them and completing
+  it frees and clears them): a segfault or "free(): invalid pointer", depending on
+  what the heap held. So before such a session is deleted, a fact that an
+  engine-own rule always takes is asserted and its action run;
 - calls are serialised with a lock: the C engine is not thread-safe (use processes).
 """
 
@@ -75,6 +76,7 @@ _END_FACT = {ENTITY: "_session_end", KEY: "_session_end"}
 
 _lock = threading.Lock()
 _handles: dict[str, Any] = {}  # ruleset name -> the core's handle
+_open_sessions: dict[str, str] = {}  # ruleset name -> its empty session, kept for reuse
 _sids = itertools.count(1)
 
 
@@ -111,19 +113,45 @@ class Ruleset:
         core = _core()
         with _lock:
             handle = self._handle()
-            sid = str(next(_sids))
-            ran = False  # has any action run (and completed) in this session?
+            sid = _open_sessions.pop(self.name, None) or str(next(_sids))
+            taken: list[str] = []  # the facts some rule took, as asserted
+            ran = False  # has any action run (and completed) in this proposal?
+            cleared = False
             try:
                 for fact in facts:
                     if fact[ENTITY] in self.kinds:
-                        state = self._assert(core, handle, {**fact, "sid": sid})
+                        state = self._assert(core, handle, {**fact, "sid": sid}, taken)
                         if state is not None:
-                            ran = self._run_actions(core, handle, state, sid, evaluation) or ran
+                            ran = (
+                                self._run_actions(core, handle, state, sid, evaluation, taken)
+                                or ran
+                            )
+                cleared = self._retract(core, handle, taken)
             except core.error as e:
                 raise EngineError(str(e)) from e
             finally:
-                self._end_session(core, handle, sid, evaluation, ran)
+                if cleared:
+                    _open_sessions[self.name] = sid  # empty again: the next proposal's
+                else:
+                    self._end_session(core, handle, sid, evaluation, ran)
         return evaluation
+
+    @staticmethod
+    def _retract(core: Any, handle: Any, taken: list[str]) -> bool:
+        """Take the proposal's facts back out, leaving the session as it was made.
+
+        Making a session costs the core far more than any one fact (~0.12 ms: it
+        allocates memory for every rule), so one session per ruleset serves proposal
+        after proposal. True when every fact came back out and nothing was set off
+        by it; otherwise the session is deleted and the next proposal gets a new one.
+        """
+        state = None
+        for text in reversed(taken):
+            result = core.retract_fact(handle, text)
+            if result[0] != _HANDLED:
+                return False
+            state = result[1]
+        return state is None or not core.start_action_for_state(handle, state)
 
     def _end_session(
         self, core: Any, handle: Any, sid: str, evaluation: Evaluation, ran: bool
@@ -144,17 +172,28 @@ class Ruleset:
         core.delete_state(handle, sid)
 
     @staticmethod
-    def _assert(core: Any, handle: Any, fact: dict[str, Any]) -> Any:
+    def _assert(
+        core: Any, handle: Any, fact: dict[str, Any], taken: list[str] | None = None
+    ) -> Any:
         """The session state's handle when some rule took the fact, else None."""
-        result = core.assert_fact(handle, _encode(fact))
+        text = _encode(fact)
+        result = core.assert_fact(handle, text)
         if result[0] == _HANDLED:
+            if taken is not None:
+                taken.append(text)
             return result[1]
         if result[0] in (_NOT_HANDLED, _ALREADY_OBSERVED):
             return None
         raise EngineError(f"unexpected result {result[0]} asserting {fact[ENTITY]}")
 
     def _run_actions(
-        self, core: Any, handle: Any, state: Any, sid: str, evaluation: Evaluation
+        self,
+        core: Any,
+        handle: Any,
+        state: Any,
+        sid: str,
+        evaluation: Evaluation,
+        taken: list[str] | None = None,
     ) -> bool:
         """Take each rule the engine has queued for this session, until none is left.
 
@@ -163,7 +202,7 @@ class Ruleset:
         pending = _decode(started[1]) if started else None
         while pending:
             name, matched = next(iter(pending.items()))
-            self._fired(core, handle, name, matched, sid, evaluation)
+            self._fired(core, handle, name, matched, sid, evaluation, taken)
             following = core.complete_and_start_action(handle, state)
             pending = _decode(following) if following else None
         return bool(started)
@@ -176,6 +215,7 @@ class Ruleset:
         matched: dict[str, Any],
         sid: str,
         evaluation: Evaluation,
+        taken: list[str] | None = None,
     ) -> None:
         if name == _SESSION_END:
             return
@@ -197,4 +237,4 @@ class Ruleset:
         evaluation.derived.setdefault((fact_name, key), []).append(firing)
         if not already:  # the same fact twice in one session would be refused
             derived = {ENTITY: DERIVED, "name": fact_name, "about": key, "sid": sid}
-            self._assert(core, handle, derived)
+            self._assert(core, handle, derived, taken)
