@@ -106,7 +106,7 @@ class Ruleset:
         return handle
 
     def evaluate(self, facts: list[dict[str, Any]]) -> Evaluation:
-        """Assert one proposal's facts in a fresh session and collect what fired."""
+        """Assert one proposal's facts in an empty session and collect what fired."""
         evaluation = Evaluation()
         if not self.rules:
             return evaluation
