@@ -1,7 +1,7 @@
 """govcheck's own cache directory: work that is the same from run to run, kept.
 
 Two things are kept: the checked and compiled bundled rulebook (rulebook.py) and the
-compiled fast schema check (validate.py). Each entry is stored with a key made of
+compiled fast schema check (fastcheck.py). Each entry is stored with a key made of
 everything it was built from, and used only while that key still matches.
 
 The directory is $GOVCHECK_CACHE_DIR, else $XDG_CACHE_HOME/govcheck, else

@@ -25,6 +25,8 @@ import marshal
 import re
 import sys
 from collections.abc import Callable, Mapping
+from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from . import cache
@@ -95,19 +97,21 @@ class QuickVerdict:
                 self._check = self.compile()
         return self._check(data)
 
-    def _key(self) -> tuple[dict[str, Any], str]:
+    @cached_property
+    def _build(self) -> tuple[dict[str, Any], Path | None]:
+        """What fastjsonschema compiles, and where the result is cached (None: off)."""
         import fastjsonschema
 
         wanted = verdict_schema(self._schema())
         text = json.dumps(wanted, sort_keys=True)
         made_by = f"{fastjsonschema.VERSION}\0{sys.version}\0{marshal.version}"
-        return wanted, hashlib.sha256(f"{text}\0{made_by}".encode()).hexdigest()
+        key = hashlib.sha256(f"{text}\0{made_by}".encode()).hexdigest()
+        base = cache.directory()
+        return wanted, base / f"schema-check-{key[:32]}.marshal" if base else None
 
     def _from_cache(self) -> Callable[[Any], bool] | None:
-        base = cache.directory()
-        if base is None:
-            return None
-        raw = cache.read(base / f"schema-check-{self._key()[1][:32]}.marshal")
+        path = self._build[1]
+        raw = cache.read(path) if path is not None else None
         if raw is None:
             return None
         try:
@@ -119,12 +123,11 @@ class QuickVerdict:
         """Compile the check now (and keep it in the cache)."""
         import fastjsonschema
 
-        wanted, key = self._key()
+        wanted, path = self._build
         source = fastjsonschema.compile_to_code(wanted, formats=_FORMATS, use_default=False)
         code = compile(source, "<govcheck compiled schema check>", "exec")
-        base = cache.directory()
-        if base is not None:
-            cache.write(base / f"schema-check-{key[:32]}.marshal", marshal.dumps(code))
+        if path is not None:
+            cache.write(path, marshal.dumps(code))
         return _bind(code)
 
 

@@ -99,7 +99,7 @@ def schema_finding(message: str, location: Location) -> Finding:
     )
 
 
-_quick_verdict = QuickVerdict(lambda: _validation_schema())
+_quick_verdict = QuickVerdict(_validation_schema)
 
 
 def validate(doc: Document, rule_ids: Iterable[str] | None = None) -> list[Finding]:
