@@ -162,9 +162,10 @@ class Ruleset:
             core.delete_state(handle, sid)
             return
         try:
-            state = self._assert(core, handle, {**_END_FACT, "sid": sid})
+            gone: list[str] = []  # nothing to take back: the session is deleted next
+            state = self._assert(core, handle, {**_END_FACT, "sid": sid}, gone)
             if state is not None:
-                self._run_actions(core, handle, state, sid, evaluation)
+                self._run_actions(core, handle, state, sid, evaluation, gone)
         except Exception:
             # Only after another error: leaving one session behind is safer than
             # deleting one in an unknown state.
@@ -172,15 +173,13 @@ class Ruleset:
         core.delete_state(handle, sid)
 
     @staticmethod
-    def _assert(
-        core: Any, handle: Any, fact: dict[str, Any], taken: list[str] | None = None
-    ) -> Any:
-        """The session state's handle when some rule took the fact, else None."""
+    def _assert(core: Any, handle: Any, fact: dict[str, Any], taken: list[str]) -> Any:
+        """The session state's handle when some rule took the fact (added to `taken`),
+        else None."""
         text = _encode(fact)
         result = core.assert_fact(handle, text)
         if result[0] == _HANDLED:
-            if taken is not None:
-                taken.append(text)
+            taken.append(text)
             return result[1]
         if result[0] in (_NOT_HANDLED, _ALREADY_OBSERVED):
             return None
@@ -193,7 +192,7 @@ class Ruleset:
         state: Any,
         sid: str,
         evaluation: Evaluation,
-        taken: list[str] | None = None,
+        taken: list[str],
     ) -> bool:
         """Take each rule the engine has queued for this session, until none is left.
 
@@ -215,7 +214,7 @@ class Ruleset:
         matched: dict[str, Any],
         sid: str,
         evaluation: Evaluation,
-        taken: list[str] | None = None,
+        taken: list[str],
     ) -> None:
         if name == _SESSION_END:
             return

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import IO, Any
 
 from ..model import Result, Summary
 
 
-class Renderer:
+class Renderer(ABC):
     """Streams a report: `start` once, `result` per file, `finish` once."""
 
     def __init__(self, out: IO[str], *, rulebook: Any = None, color: bool = False) -> None:
@@ -18,11 +19,12 @@ class Renderer:
     def start(self, tool: dict[str, str], rulebook: dict[str, Any]) -> None:
         self.tool, self.rulebook_info = tool, rulebook
 
+    @abstractmethod
     def result(self, result: Result) -> None:
-        raise NotImplementedError  # each format implements it
+        """Write one file's result (each format says how)."""
 
-    def finish(self, summary: Summary) -> None:
-        pass
+    def finish(self, summary: Summary) -> None:  # noqa: B027 - optional, by design
+        """Write what follows the last result; formats with no closing part keep this."""
 
 
 def source_line(source: dict[str, Any]) -> str:
