@@ -477,10 +477,27 @@ def _load_yaml(text: str) -> tuple[Any, dict[str, Position]]:
             "ordinary line break or a space, or write it as an escape inside double quotes",
             *_line_col_of_char(text, odd.start()),
         )
-    parser = _new_parser(text)
+    try:
+        return _parse_events(_new_parser(text), text)
+    except _ParserLimit:
+        # libyaml 0.2.5 as bundled from PyYAML 6.0.4 on stops flow nesting at its own
+        # limit while scanning ahead, before govcheck's depth check sees the events.
+        # The pure-Python parser streams the same events without that limit, so
+        # govcheck's own limit and message hold whichever PyYAML release is installed.
+        return _parse_events(yaml.SafeLoader(text), text)
+
+
+class _ParserLimit(Exception):
+    """libyaml refused the text for a limit of its own, not a YAML error."""
+
+
+def _parse_events(parser: Any, text: str) -> tuple[Any, dict[str, Position]]:
     try:
         return _walk_yaml(parser.get_event, text)
     except yaml.YAMLError as exc:
+        problem = str(getattr(exc, "problem", None) or "")
+        if "maximum nesting depth" in problem and not isinstance(parser, yaml.SafeLoader):
+            raise _ParserLimit from None
         raise _syntax_error(exc, text) from None
     finally:
         dispose = getattr(parser, "dispose", None)
