@@ -29,8 +29,8 @@ import batch  # noqa: E402
 
 from govcheck import conditions  # noqa: E402
 from govcheck.checker import Checker  # noqa: E402
+from govcheck.entities import extract  # noqa: E402
 from govcheck.evaluate import evaluate  # noqa: E402
-from govcheck.facts import extract  # noqa: E402
 from govcheck.loader import load_path  # noqa: E402
 from govcheck.resources import data_dir  # noqa: E402
 from govcheck.rulebook import load_rulebook  # noqa: E402

@@ -14,8 +14,8 @@ import pytest
 import rulekit
 
 from govcheck.checker import Checker
+from govcheck.entities import extract
 from govcheck.evaluate import Reader
-from govcheck.facts import extract
 from govcheck.rulebook import load_rulebook
 
 

@@ -25,8 +25,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from govcheck.checker import Checker
+from govcheck.entities import extract
 from govcheck.evaluate import Reader
-from govcheck.facts import extract
 from govcheck.fastcheck import QuickVerdict
 from govcheck.fields import PROPOSAL
 from govcheck.model import SCHEMA_RULE, WAIVER_EXPIRED_RULE, Summary

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .entities import extract
 from .evaluate import evaluate
-from .facts import extract
 from .loader import Document, LoadError, Position, load_bytes, load_path
 from .model import Finding, Location, Result, Summary
 from .rulebook import Rulebook, load_rulebook

@@ -432,7 +432,7 @@ def init(path: str, schema: str | None) -> None:
     """
     from pathlib import Path
 
-    from .init import InitError, write_starter
+    from .starter import InitError, write_starter
 
     try:
         ref = write_starter(Path(path), schema=schema)

@@ -14,7 +14,7 @@ from itertools import product
 from typing import Any
 
 from . import conditions as cond
-from .facts import Facts
+from .entities import Facts
 from .fields import PROPOSAL, FieldCatalogue
 from .loader import Document
 from .model import ChainStep, Finding, Location

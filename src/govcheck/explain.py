@@ -21,8 +21,8 @@ from typing import Any
 
 from . import conditions as cond
 from .checker import Checker
+from .entities import extract
 from .evaluate import Reader
-from .facts import extract
 from .fields import PROPOSAL
 from .loader import Document, LoadError, load_path
 from .model import Finding, Result

@@ -1,4 +1,8 @@
-"""Turn a valid proposal into facts: one fact per entity.
+"""Turn a valid proposal into engine entities: one engine fact per entity.
+
+(The rulebook's *derived* facts, such as "a CIC carries a statutory asset lock", are
+defined in `rules/facts.yaml` and asserted by the engine; this module only makes the
+entities they are about.)
 
 One fact per entity keeps each fact far below the engine's limit of about 255
 properties, and lets a rule about a declaration or an asset fire once per item, at
