@@ -21,6 +21,7 @@ from typing import Any
 from . import cache
 from . import conditions as cond
 from .compiler import CompiledRule, Compiler
+from .errors import GovcheckError
 from .fields import PROPOSAL, FieldCatalogue
 from .loader import Document, LoadError, load_path
 from .resources import data_dir, proposal_schema, rule_schema
@@ -44,12 +45,10 @@ PREFIX_TOPIC = {
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.\[\]]*)\}")
 
 
-class RulebookError(Exception):
+class RulebookError(GovcheckError):
     """A rule file that cannot be used; names the file and line."""
 
-    def __init__(self, message: str, file: str, line: int = 1) -> None:
-        super().__init__(f"{file}:{line}: {message}")
-        self.message, self.file, self.line = message, file, line
+    kind = "broken rulebook"
 
 
 @dataclass

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .errors import GovcheckError
 from .loader import Document, LoadError
 from .model import WAIVER_EXPIRED_RULE, Finding, Location, Waiver
 
@@ -33,10 +34,10 @@ class SharedWaiver:
         )
 
 
-class WaiversFileError(Exception):
-    def __init__(self, message: str, file: str, line: int = 1) -> None:
-        super().__init__(f"{file}:{line}: {message}")
-        self.message, self.file, self.line = message, file, line
+class WaiversFileError(GovcheckError):
+    """A shared waivers file that cannot be used; names the file and line."""
+
+    kind = "broken waivers file"
 
 
 _FIELDS = ("rule", "reason", "approved_by", "expires", "proposals")
