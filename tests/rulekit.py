@@ -11,6 +11,7 @@ import yaml
 SOURCES = """\
 documents:
   - id: hsmc-2007
+    kind: seed
     title: "Adult care joint-ventures: aspirations, challenges and options"
     authors: [Tim Freeman, Edward Peck]
     year: 2007

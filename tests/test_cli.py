@@ -183,8 +183,9 @@ def test_schema_command_prints_the_proposal_schema_and_docs() -> None:
 def test_rules_listing_in_json_carries_sources_dates_and_place() -> None:
     listing = json.loads(run("rules", "--format", "json").stdout)
     pen = next(r for r in listing if r["id"] == "PEN-002")
-    assert set(pen) == {"id", "title", "severity", "topic", "valid_from", "valid_to", "sources",
-                        "file", "line"}
+    assert set(pen) == {"id", "title", "severity", "topic", "basis", "verified", "valid_from",
+                        "valid_to", "sources", "file", "line"}
+    assert {s["kind"] for s in pen["sources"]} == {"seed"}
     assert pen["valid_to"] == "2013-09-30" and pen["file"].endswith("pensions.yaml")
     assert pen["sources"][0]["quote"].startswith("Will not qualify")
 

@@ -42,6 +42,8 @@ PREFIX_TOPIC = {
     "FIN": "finance",
     "PART": "partnership",
 }
+# What authority a cited document has (report-format v2, "Authority of a rule").
+SOURCE_KINDS = ("seed", "legislation", "case-law", "guidance")
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.\[\]]*)\}")
 
 
@@ -83,6 +85,12 @@ class Rule:
     valid_to: str | None = None
     examples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     raw_when: Any = None
+    # Authority (report-format v2): what the rule rests on, and whether its legal point
+    # was checked. `doubt` and `known_problems` go to the rule reference only.
+    basis: str | None = None
+    verified: bool = True
+    doubt: str = ""
+    known_problems: str = ""
 
     def in_force(self, as_at: str) -> bool:
         return _in_force(self.valid_from, self.valid_to, as_at)
@@ -94,6 +102,8 @@ class Rule:
             "title": self.title,
             "severity": self.severity,
             "topic": self.topic,
+            "basis": self.basis,
+            "verified": self.verified,
             "valid_from": self.valid_from,
             "valid_to": self.valid_to,
             "sources": self.sources,
@@ -311,6 +321,10 @@ def _load_rulebook(root: Path) -> Rulebook:
             valid_to=item.get("valid_to"),
             examples=item.get("examples", {}),
             raw_when=item["when"],
+            basis=item.get("basis"),
+            verified=item.get("verified", True),
+            doubt=item.get("doubt", ""),
+            known_problems=item.get("known_problems", ""),
         )
         _check_rule_fields(rules[rid], item, ptr, doc, display, catalogue)
 
@@ -457,6 +471,7 @@ def _sources(
                 )
             entry = {
                 "document": s["document"],
+                "kind": reg["kind"],
                 "title": reg["citation"],
                 "section": s.get("section", ""),
                 "file": reg["file"],
@@ -473,6 +488,7 @@ def _sources(
                 )
             entry = {
                 "document": s["document"],
+                "kind": reg["kind"],
                 "title": reg["citation"],
                 "reference": s["reference"],
                 "url": s.get("url", reg.get("url", "")),
@@ -500,6 +516,19 @@ def _load_registry(path: Path) -> dict[str, dict[str, Any]]:
             raise RulebookError(f"document entry needs {', '.join(need)}", display, line)
         if "authors" not in item and "issuer" not in item:
             raise RulebookError("document entry needs `authors` or `issuer`", display, line)
+        kind = item.get("kind")
+        if kind not in SOURCE_KINDS:
+            raise RulebookError(
+                f"document `{item['id']}` needs `kind`: one of {', '.join(SOURCE_KINDS)}",
+                display,
+                line,
+            )
+        if (kind == "seed") != ("file" in item):
+            raise RulebookError(
+                "a seed document has a `file` under the seeds and every other kind a `url`",
+                display,
+                line,
+            )
         if item["id"] in out:
             raise RulebookError(f"document id `{item['id']}` is used twice", display, line)
         entry = dict(item)
