@@ -80,6 +80,7 @@ class Checker:
             as_at=as_at,
             title=data.get("title") if isinstance(data.get("title"), str) else None,
             as_at_origin=origin,
+            summary=_summary(data.get("summary")),
         )
         problems = validate(doc, self.rulebook.rules.keys())
         if problems:
@@ -126,6 +127,11 @@ class Checker:
     def iter_check(self, sources: Iterable[str | os.PathLike[str]]) -> Iterator[Result]:
         for source in sources:
             yield self.check_path(source)
+
+
+def _summary(value: Any) -> str | None:
+    """The proposal's summary as it wrote it, or None when it gives none."""
+    return value if isinstance(value, str) and value.strip() else None
 
 
 def unreadable(file: str, message: str, line: int, column: int) -> Result:

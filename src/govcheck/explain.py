@@ -26,7 +26,7 @@ from .evaluate import Reader
 from .fields import PROPOSAL
 from .loader import Document, LoadError, load_path
 from .model import Finding, Result
-from .render.base import source_line
+from .render.base import source_line, waiver_line
 from .rulebook import Rule, Rulebook
 
 QUESTION = "What is the risk in this arrangement?"
@@ -149,8 +149,8 @@ def finding_step(f: Finding, result: Result, rulebook: Rulebook, n: int, total: 
         a.append("What to do:")
         a.append(_wrap(f.remedy, "  "))
     if f.waived:
-        w = f.waived
-        a.append(_wrap(f"Waived until {w.expires} by {w.approved_by}: {w.reason}", "  "))
+        line = waiver_line(f.waived)
+        a.append(_wrap(line[0].upper() + line[1:], "  "))
     if f.sources:
         a.append("Sources:")
         for s in f.sources:
