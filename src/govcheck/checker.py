@@ -23,7 +23,7 @@ from .loader import Document, LoadError, Position, load_bytes, load_path
 from .model import Finding, Location, Result, Summary
 from .rulebook import Rulebook, load_rulebook
 from .validate import schema_finding, validate
-from .waivers import SharedWaiver, apply, proposal_waivers
+from .waivers import SharedWaiver, apply, load_shared, proposal_waivers
 
 PROPOSAL_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -63,6 +63,21 @@ class Checker:
         self.rulebook = rulebook or load_rulebook()
         self.as_at = as_at
         self.shared_waivers = list(shared_waivers)
+
+    @classmethod
+    def from_settings(
+        cls,
+        *,
+        rules: str | None = None,
+        as_at: str | None = None,
+        waivers: str | None = None,
+    ) -> Checker:
+        """A checker built from plain settings (paths and dates), as a worker process
+        receives them: the rulebook directory (None for the bundled one), the as-at date
+        that overrides each proposal's, and a shared waivers file."""
+        rulebook = load_rulebook(rules)
+        shared = load_shared(waivers, rulebook.rules.keys()) if waivers else []
+        return cls(rulebook, as_at=as_at, shared_waivers=shared)
 
     @property
     def header(self) -> tuple[dict[str, str], dict[str, Any]]:
@@ -143,6 +158,11 @@ def unreadable(file: str, message: str, line: int, column: int) -> Result:
 def expand_paths(paths: Iterable[str]) -> list[str]:
     """Files as given, directories as their *.yaml/*.yml/*.json files, sorted.
 
+    In a directory, every entry with a proposal suffix that is not itself a directory is
+    listed, including a broken or looping symbolic link and a named pipe: reading it then
+    says what is wrong, rather than the file being skipped without a word. Symbolic links
+    to directories are not followed.
+
     Raises FileNotFoundError for a path that does not exist: that is a usage error
     (exit 2), not an invalid proposal.
     """
@@ -156,10 +176,10 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
             found = [
                 str(f)
                 for f in path.rglob("*")
-                if f.suffix.lower() in PROPOSAL_SUFFIXES and f.is_file()
+                if f.suffix.lower() in PROPOSAL_SUFFIXES and not f.is_dir()
             ]
             out.extend(sorted(found))
-        elif path.exists():
+        elif os.path.lexists(path):
             out.append(p)
         else:
             raise FileNotFoundError(p)

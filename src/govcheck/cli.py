@@ -3,21 +3,28 @@
 Exit status (report-format.md): 0 nothing at or above --fail-on; 1 a finding at or above
 --fail-on, or an invalid proposal; 2 the check itself could not run (usage, unreadable
 path, broken rule or waivers file), with a one-line reason on stderr, never a traceback.
+An interrupt (SIGINT, Ctrl-C) exits 130 and SIGTERM 143, after cleaning up.
+
+Everything written to stderr passes through govcheck.textsafe, since it names files and
+quotes what the user typed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import gc
 import json
+import signal
 import sys
-from collections.abc import Iterator
 from typing import IO, Any
 
 import click
 
 from . import __version__
-from .model import Result, Summary, fails
+from .errors import GovcheckError
+from .model import Summary, fails
+from .textsafe import clean, guard_line
 
 FORMATS = ["text", "json", "sarif", "junit", "markdown", "html", "github"]
 
@@ -28,7 +35,67 @@ class Failure(click.ClickException):
     exit_code = 2
 
     def show(self, file: IO[str] | None = None) -> None:
-        click.echo(f"govcheck: {self.message}", err=True)
+        say(f"govcheck: {self.message}")
+
+
+def say(line: str) -> None:
+    """One line on stderr, made inert: it may hold file names and typed values."""
+    with contextlib.suppress(OSError, ValueError):
+        click.echo(guard_line(clean(line)), err=True)
+
+
+class Stopped(BaseException):
+    """SIGTERM arrived: unwind like an interrupt, so temporary files and worker
+    processes are cleaned up on the way out."""
+
+
+def _stop(signum: int, frame: Any) -> None:
+    raise Stopped
+
+
+class Command(click.Group):
+    """The command group, with one place that turns every way a run can end into an
+    exit status and at most one line per problem on stderr."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            previous = signal.signal(signal.SIGTERM, _stop)
+        except ValueError:  # not the main thread (embedded): leave signals alone
+            previous = None
+        try:
+            return super().invoke(ctx)
+        except GovcheckError as e:
+            for line in e.lines():
+                say(line)
+            sys.exit(2)
+        except (click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except click.ClickException as e:
+            e.message = clean(e.message)  # usage errors quote what was typed
+            raise
+        except KeyboardInterrupt:
+            say("govcheck: interrupted")
+            sys.exit(130)
+        except Stopped:
+            say("govcheck: stopped (SIGTERM)")
+            sys.exit(143)
+        except BrokenPipeError:
+            _quiet_stdout()
+            say("govcheck: the reader of standard output closed it before the report ended")
+            sys.exit(2)
+        except Exception as e:
+            what = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+            say(f"govcheck: internal error: {what} (please report it)")
+            sys.exit(2)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+
+
+def _quiet_stdout() -> None:
+    from .output import _silence_stdout
+
+    _silence_stdout()
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -44,15 +111,15 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
 
 
 def _load_rulebook(rules: str | None) -> Any:
-    from .rulebook import RulebookError, load_rulebook
+    from .rulebook import load_rulebook
 
-    try:
-        return load_rulebook(rules)
-    except RulebookError as e:
-        raise Failure(f"broken rulebook: {e.file}:{e.line}: {e.message}") from None
+    return load_rulebook(rules)  # a RulebookError is a GovcheckError: exit 2, every problem
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=Command,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="govcheck")
 def main() -> None:
     """Check governance proposals for NHS community health and adult social care
@@ -131,91 +198,66 @@ def check(
       govcheck check a.yaml b.json - --as-at 2024-06-01 < c.yaml
       govcheck check proposals/ -j 2 --format sarif -o govcheck.sarif
     """
-    from .checker import Checker, expand_paths
-    from .render import renderer
+    from .checker import Checker
+    from .output import Destination
+    from .parallel import check_all
+    from .render import renderer, renderer_class
     from .render.text import summary_line
 
-    rulebook = _load_rulebook(rules)
-    shared = _load_waivers(waivers, rulebook)
-    try:
-        files = expand_paths(paths)
-    except FileNotFoundError as e:
-        raise Failure(f"no such file or directory: {e.args[0]}") from None
-    if not files:
-        raise Failure("no proposal files (*.yaml, *.yml, *.json) found in " + ", ".join(paths))
-    checker = Checker(rulebook, as_at=as_at, shared_waivers=shared)
+    settings = {"rules": rules, "as_at": as_at, "waivers": waivers}
+    checker = Checker.from_settings(**settings)
+    files = _expand(paths)
     # The rulebook lives until the process ends; frozen, the garbage collector stops
     # re-scanning its many small objects while each file's short-lived ones come and go
     # (about a tenth of a long run's time).
     gc.freeze()
-    out, close = _open_output(output)
     color = fmt == "text" and output is None and sys.stdout.isatty()
     try:
-        render = renderer(fmt, out, rulebook=rulebook, color=color)
+        out = Destination(output, terminal=renderer_class(fmt).terminal)
+    except OSError as e:
+        raise Failure(f"cannot write {output}: {e.strerror or e}") from None
+    summary = Summary()
+    failed = False
+    troubles = 0
+    try:
+        render = renderer(fmt, out.stream, rulebook=checker.rulebook, color=color)
         tool, book = checker.header
         render.start(tool, book)
-        summary = Summary()
-        failed = False
-        for result in _results(checker, files, jobs, rules, as_at, waivers):
-            render.result(result)
-            summary.add(result)
-            failed = failed or fails(result, fail_on)
+        for outcome in check_all(checker, files, jobs, settings):
+            if outcome.trouble:
+                troubles += 1
+                say(f"govcheck: {outcome.trouble}")
+            render.result(outcome.result)
+            summary.add(outcome.result)
+            failed = failed or fails(outcome.result, fail_on)
         render.finish(summary)
-    finally:
-        close()
+        out.commit()
+    except BrokenPipeError:
+        out.discard()
+        raise
+    except OSError as e:
+        out.discard()
+        raise Failure(f"cannot write the report to {out.shown}: {e.strerror or e}") from None
+    except BaseException:
+        out.discard()
+        raise
     if fmt == "text" or output:
-        click.echo(summary_line(summary), err=True)
-    sys.exit(1 if failed else 0)
+        say(summary_line(summary))
+    sys.exit(2 if troubles else 1 if failed else 0)
 
 
-def _results(
-    checker: Any,
-    files: list[str],
-    jobs: int,
-    rules: str | None,
-    as_at: str | None,
-    waivers: str | None,
-) -> Iterator[Result]:
-    if jobs == 1 or len(files) < 2:
-        for f in files:
-            yield _check_one(checker, f)
-        return
-    from .parallel import check_in_workers
+def _expand(paths: tuple[str, ...]) -> list[str]:
+    from .checker import expand_paths
 
-    stdin = [f for f in files if f == "-"]
-    yield from check_in_workers([f for f in files if f != "-"], jobs, rules, as_at, waivers)
-    for f in stdin:
-        yield _check_one(checker, f)
-
-
-def _check_one(checker: Any, path: str) -> Result:
-    if path == "-":
-        return checker.check_bytes(sys.stdin.buffer.read(), "<stdin>")
     try:
-        return checker.check_path(path)
+        files = expand_paths(paths)
+    except FileNotFoundError as e:
+        raise Failure(f"no such file or directory: {e.args[0]}") from None
     except OSError as e:
-        raise Failure(f"cannot read {path}: {e.strerror}") from None
-
-
-def _load_waivers(path: str | None, rulebook: Any) -> list[Any]:
-    if not path:
-        return []
-    from .waivers import WaiversFileError, load_shared
-
-    try:
-        return load_shared(path, rulebook.rules.keys())
-    except WaiversFileError as e:
-        raise Failure(f"broken waivers file: {e.file}:{e.line}: {e.message}") from None
-
-
-def _open_output(output: str | None) -> tuple[IO[str], Any]:
-    if not output:
-        return sys.stdout, lambda: sys.stdout.flush()
-    try:
-        handle = open(output, "w", encoding="utf-8")
-    except OSError as e:
-        raise Failure(f"cannot write {output}: {e.strerror}") from None
-    return handle, handle.close
+        raise Failure(f"cannot read {e.filename}: {e.strerror}") from None
+    if not files:
+        raise Failure("no proposal files (*.yaml, *.yml, *.json) found in " + ", ".join(paths))
+    return files
 
 
 @main.command()

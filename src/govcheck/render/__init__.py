@@ -23,9 +23,13 @@ FORMATS: dict[str, str] = {
 }
 
 
-def renderer(name: str, out: IO[str], **options: Any) -> Renderer:
+def renderer_class(name: str) -> type[Renderer]:
     module, cls = FORMATS[name].split(":")
-    return getattr(importlib.import_module(module), cls)(out, **options)
+    return getattr(importlib.import_module(module), cls)  # type: ignore[no-any-return]
 
 
-__all__ = ["FORMATS", "Renderer", "renderer"]
+def renderer(name: str, out: IO[str], **options: Any) -> Renderer:
+    return renderer_class(name)(out, **options)
+
+
+__all__ = ["FORMATS", "Renderer", "renderer", "renderer_class"]

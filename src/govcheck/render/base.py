@@ -23,6 +23,11 @@ class Renderer(ABC):
     `today` is the date the report is made (shown by the board formats); tests fix it.
     """
 
+    # True for a report read in a terminal or a CI log: written in that stream's own
+    # encoding, any character it cannot hold shown as an escape. False (the default)
+    # for a document, which is always UTF-8.
+    terminal: bool = False
+
     def __init__(
         self,
         out: IO[str],

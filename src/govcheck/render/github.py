@@ -26,6 +26,8 @@ def escape_property(text: str) -> str:
 
 
 class GithubRenderer(Renderer):
+    terminal = True
+
     def result(self, result: Result) -> None:
         for f in result.findings:
             self.out.write(annotation(result, f) + "\n")

@@ -12,6 +12,8 @@ RESET = "\033[0m"
 
 
 class TextRenderer(Renderer):
+    terminal = True
+
     def result(self, result: Result) -> None:
         w = self.out.write
         title = f" — {result.title}" if result.title else ""
