@@ -184,7 +184,7 @@ def test_rules_listing_in_json_carries_sources_dates_and_place() -> None:
     listing = json.loads(run("rules", "--format", "json").stdout)
     pen = next(r for r in listing if r["id"] == "PEN-002")
     assert set(pen) == {"id", "title", "severity", "topic", "basis", "verified", "valid_from",
-                        "valid_to", "sources", "file", "line"}
+                        "valid_to", "dated_by", "sources", "file", "line"}
     assert {s["kind"] for s in pen["sources"]} == {"seed"}
     assert pen["valid_to"] == "2013-09-30" and pen["file"].endswith("pensions.yaml")
     assert pen["sources"][0]["quote"].startswith("Will not qualify")

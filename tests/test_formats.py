@@ -194,7 +194,7 @@ def test_sarif_rule_index_points_at_the_rule_and_reserved_ids_have_rules(batch) 
     run_ = sarif_of(*batch)["runs"][0]
     rules = run_["tool"]["driver"]["rules"]
     ids = [r["id"] for r in rules]
-    assert {"COI-001", "COI-901", "COI-902", "SCHEMA", "WAIVER-EXPIRED"} == set(ids)
+    assert {"COI-001", "COI-901", "COI-902", "SCHEMA", "WAIVER-EXPIRED", "LAW-CURRENCY"} == set(ids)
     for result in run_["results"]:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
     levels = {r["id"]: r["defaultConfiguration"]["level"] for r in rules}
@@ -204,6 +204,7 @@ def test_sarif_rule_index_points_at_the_rule_and_reserved_ids_have_rules(batch) 
         "COI-902": "note",
         "SCHEMA": "error",
         "WAIVER-EXPIRED": "warning",
+        "LAW-CURRENCY": "note",
     }
 
 
@@ -228,7 +229,7 @@ def test_sarif_rules_of_the_bundled_rulebook_carry_help_and_source_quotes(tmp_pa
     code, out, _ = run("check", str(p), "--format", "sarif")
     rules = {r["id"]: r for r in json.loads(out)["runs"][0]["tool"]["driver"]["rules"]}
     book = load_rulebook()
-    assert set(book.rules) | {"SCHEMA", "WAIVER-EXPIRED"} == set(rules)
+    assert set(book.rules) | {"SCHEMA", "WAIVER-EXPIRED", "LAW-CURRENCY"} == set(rules)
     for rid in ("CHAR-001", "PEN-002", "COI-001"):
         rule, sarif = book.rules[rid], rules[rid]
         assert sarif["shortDescription"]["text"] == rule.title

@@ -23,3 +23,22 @@ def test_rule_examples(rule) -> None:
 def test_every_rule_has_firing_and_passing_examples() -> None:
     lacking = [r.id for r in RULES if not r.examples.get("fires") or not r.examples.get("passes")]
     assert lacking == [], f"rules without fires/passes examples: {lacking}"
+
+
+def test_an_example_that_fires_elsewhere_than_points_at_fails(tmp_path) -> None:
+    import rulekit
+
+    rule = rulekit.rule(
+        {"provider.legal_form": "none"},
+        points_at="provider.model",
+        examples={
+            "fires": [
+                {"provider": {"legal_form": "none"}},
+                {"provider": {"legal_form": "none"}, "x-at": "/provider/legal_form"},
+            ]
+        },
+    )
+    book = load_rulebook(rulekit.write_rulebook(tmp_path, [rule]))
+    first, second = run_examples(Checker(book), book.rules["LF-901"])
+    assert first.passed
+    assert not second.passed and "not at /provider/legal_form" in second.note

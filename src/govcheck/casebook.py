@@ -8,13 +8,15 @@ produce, exactly (a missing finding and an unexpected one are both failures):
       - {rule: COI-002, waived: true}
 
 A rule's `examples:` are fragments merged onto a minimal valid proposal; the rule must
-fire on each `fires` fragment and stay silent on each `passes` fragment. Both are run by
+fire on each `fires` fragment, at its `points_at` (or at the fragment's own `x-at:`
+pointer), and stay silent on each `passes` fragment. Both are run by
 `govcheck test` and by the test suite, and both print expected against actual.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -159,7 +161,26 @@ def example_proposal(rule: Rule, fragment: Mapping[str, Any]) -> dict[str, Any]:
     return merge({**EXAMPLE_BASE, "as_at": example_as_at(rule)}, fragment)
 
 
+def expected_place(rule: Rule, fragment: Mapping[str, Any], catalogue: Any) -> str | None:
+    """Where an example's finding must land, as a pattern over JSON pointers: the
+    fragment's own `x-at:` (as cases pin theirs with `at:`), else the rule's points_at
+    (any item of a list), else None (no place is pinned)."""
+    if isinstance(fragment.get("x-at"), str):
+        return re.escape(fragment["x-at"])
+    if not rule.points_at:
+        return None
+    info = catalogue.get(rule.points_at)
+    entity = info.entity if info else catalogue.entity_of_path(rule.points_at)
+    if entity is None:
+        return None
+    ent = catalogue.entities[entity]
+    base = ent.pointer + (r"/\d+" if ent.is_list else "")
+    tail = "".join("/" + re.escape(p) for p in info.relative) if info else ""
+    return base + tail
+
+
 def run_examples(checker: Checker, rule: Rule) -> Iterator[Outcome]:
+    catalogue = checker.rulebook.catalogue
     for kind in ("fires", "passes"):
         for i, fragment in enumerate(rule.examples.get(kind, [])):
             name = f"{rule.id} example {kind}[{i}]"
@@ -170,10 +191,18 @@ def run_examples(checker: Checker, rule: Rule) -> Iterator[Outcome]:
                 yield Outcome(name, False, note="the example is not a valid proposal: " + schema[0])
                 continue
             ok = (rule.id in fired) == (kind == "fires")
+            note = "" if ok else f"the rule {'did not fire' if kind == 'fires' else 'fired'}"
+            place = expected_place(rule, fragment, catalogue) if kind == "fires" else None
+            if ok and place is not None:
+                places = [f.location.path for f in result.findings if f.rule == rule.id]
+                if not any(re.fullmatch(place, p) for p in places):
+                    ok = False
+                    where = rule.points_at if "x-at" not in fragment else fragment["x-at"]
+                    note = f"the rule fired at {', '.join(places)}, not at {where}"
             yield Outcome(
                 name,
                 ok,
                 expected=[rule.id] if kind == "fires" else [f"not {rule.id}"],
                 actual=sorted(set(fired)),
-                note="" if ok else f"the rule {'did not fire' if kind == 'fires' else 'fired'}",
+                note=note,
             )

@@ -20,7 +20,7 @@ from . import __version__
 from .entities import extract
 from .evaluate import evaluate
 from .loader import Document, LoadError, Position, load_bytes, load_path
-from .model import Finding, Location, Result, Summary
+from .model import LAW_CURRENCY_RULE, RESERVED_RULES, Finding, Location, Result, Summary
 from .rulebook import Rulebook, load_rulebook
 from .validate import schema_finding, validate
 from .waivers import SharedWaiver, apply, load_shared, proposal_waivers
@@ -81,10 +81,7 @@ class Checker:
 
     @property
     def header(self) -> tuple[dict[str, str], dict[str, Any]]:
-        return (
-            {"name": "govcheck", "version": __version__},
-            {"rules": len(self.rulebook.rules), "digest": self.rulebook.digest},
-        )
+        return ({"name": "govcheck", "version": __version__}, self.rulebook.header())
 
     def check_document(self, doc: Document) -> Result:
         data = doc.data if isinstance(doc.data, dict) else {}
@@ -102,14 +99,16 @@ class Checker:
             result.findings = sorted(problems, key=Finding.sort_key)
             return result
         facts = extract(data, self.rulebook.catalogue, as_at)
-        findings = evaluate(doc, facts, self.rulebook, as_at)
+        law = self.rulebook.law_for(self.rulebook.deciding_dates(data, as_at))
+        findings = evaluate(doc, facts, self.rulebook, law)
+        findings.extend(law_currency(self.rulebook, as_at))
         waivers = proposal_waivers(doc) + [
             s.waiver for s in self.shared_waivers if s.covers_proposal(data["id"])
         ]
         root = Location("", 1, 1)
         findings = apply(findings, waivers, as_at, root)
         result.findings = sorted(findings, key=Finding.sort_key)
-        result.evaluated_rules = self.rulebook.rule_ids_in_force(as_at)
+        result.evaluated_rules = law.rule_ids
         return result
 
     def _as_at(self, data: Mapping[str, Any]) -> tuple[str, str]:
@@ -147,6 +146,28 @@ class Checker:
 def _summary(value: Any) -> str | None:
     """The proposal's summary as it wrote it, or None when it gives none."""
     return value if isinstance(value, str) and value.strip() else None
+
+
+def law_currency(rulebook: Rulebook, as_at: str) -> list[Finding]:
+    """One info finding when the proposal is dated after the law this rulebook knows."""
+    reviewed = rulebook.law_reviewed_to
+    if not reviewed or as_at <= reviewed:
+        return []
+    return [
+        Finding(
+            rule=LAW_CURRENCY_RULE,
+            severity="info",
+            topic="governance",
+            title=RESERVED_RULES[LAW_CURRENCY_RULE]["title"],
+            message=(
+                f"This proposal is judged as at {as_at}, after {reviewed}, the date to which "
+                "the rulebook's law was last reviewed. Law made or brought into force after "
+                f"{reviewed} is not checked."
+            ),
+            location=Location("", 1, 1),
+            remedy=RESERVED_RULES[LAW_CURRENCY_RULE]["remedy"],
+        )
+    ]
 
 
 def unreadable(file: str, message: str, line: int, column: int) -> Result:

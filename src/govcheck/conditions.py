@@ -62,8 +62,9 @@ class ConditionError(ValueError):
 class Leaf:
     path: str
     op: str
-    value: Any
+    value: Any  # a literal, or a values.ValueRef until bound to the value at a date
     pointer: str = ""
+    note: str = ""  # what a bound value is: "the light-touch threshold, on 2016-03-01"
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,16 @@ def parse(data: Any, pointer: str = "") -> Condition:
                     here,
                 )
             ((op, operand),) = value.items()
+            if isinstance(operand, Mapping) and list(operand) == ["value"]:
+                # {greater_than: {value: name}}: a dated value of the rulebook
+                from .values import ValueRef
+
+                if not isinstance(operand["value"], str):
+                    raise ConditionError(
+                        "`{value: name}` takes the name of a dated value in values.yaml",
+                        f"{here}/{_escape(str(op))}",
+                    )
+                operand = ValueRef(operand["value"])
             if op not in OPERATORS:
                 raise ConditionError(
                     f"unknown operator `{op}`{_suggest(str(op), OPERATORS)}; "
@@ -137,8 +148,11 @@ def check(
     catalogue: FieldCatalogue,
     known_facts: Mapping[str, Any],
     on_error: Callable[[ConditionError], None],
+    known_values: Mapping[str, Any] | None = None,
 ) -> None:
-    """Report every unknown field, fact or ill-typed value (all of them, not the first)."""
+    """Report every unknown field, fact, dated value or ill-typed value (all of them)."""
+    from .values import ValueRef
+
     for leaf in walk(cond):
         if isinstance(leaf, FactRef):
             if leaf.name not in known_facts:
@@ -158,9 +172,24 @@ def check(
                 )
             )
             continue
-        problem = _value_problem(leaf, info)
+        if isinstance(leaf.value, ValueRef):
+            problem = _value_ref_problem(leaf, info, known_values or {})
+        else:
+            problem = _value_problem(leaf, info)
         if problem:
             on_error(ConditionError(f"`{leaf.path}`: {problem}", leaf.pointer))
+
+
+def _value_ref_problem(leaf: Leaf, info: FieldInfo, known: Mapping[str, Any]) -> str | None:
+    name = leaf.value.name
+    if name not in known:
+        hint = _suggest(name, known)
+        return f"unknown dated value `{name}`{hint}; dated values live in values.yaml"
+    if leaf.op not in ("equals", "not_equals", *ORDERED):
+        return f"`{leaf.op}` cannot take a dated value; compare with equals or an ordering"
+    if info.type not in ("integer", "number"):
+        return f"a dated value is a number; this field is a {info.type}"
+    return None
 
 
 def _value_problem(leaf: Leaf, info: FieldInfo) -> str | None:
@@ -236,8 +265,8 @@ def normalise(cond: Condition, negate: bool = False) -> Condition:
     if not negate:
         return cond
     if cond.op == "exists":
-        return Leaf(cond.path, "exists", not cond.value, cond.pointer)
-    return Leaf(cond.path, OPERATORS[cond.op][0], cond.value, cond.pointer)
+        return Leaf(cond.path, "exists", not cond.value, cond.pointer, cond.note)
+    return Leaf(cond.path, OPERATORS[cond.op][0], cond.value, cond.pointer, cond.note)
 
 
 def walk(cond: Condition):
@@ -343,6 +372,8 @@ def describe(r: LeafResult) -> str:
     if op in ("contains", "not_contains"):
         return f"{p} {OPERATORS[op][1]} {show(v)}"
     rel = _relation(op, v)
+    if leaf.note:
+        rel += f": {leaf.note}"
     return f"{p} is {show(r.actual)} ({rel})"
 
 
@@ -360,6 +391,8 @@ def describe_failure(r: LeafResult) -> str:
         "contains": f"a list including {show(v)}",
         "not_contains": f"a stated list without {show(v)}",
     }.get(op) or _relation(op, v)
+    if leaf.note:
+        need += f" ({leaf.note})"
     return f"{r.display_path} is {show(r.actual)}; the rule needs {need}"
 
 

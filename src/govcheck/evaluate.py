@@ -8,7 +8,7 @@ reading answers "why did this rule not fire?" for `govcheck explain`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import product
 from typing import Any
@@ -18,7 +18,8 @@ from .entities import Facts
 from .fields import PROPOSAL, FieldCatalogue
 from .loader import Document
 from .model import ChainStep, Finding, Location
-from .rulebook import FactDefinition, Rule, Rulebook
+from .rulebook import FactDefinition, LawInForce, Rule, Rulebook
+from .values import show_value
 
 
 @dataclass
@@ -36,13 +37,31 @@ class Reader:
         self,
         facts: Facts,
         catalogue: FieldCatalogue,
-        derived: set[tuple[str, str]],
+        derived: Mapping[tuple[str, str], Any] | set[tuple[str, str]],
         definitions: dict[str, FactDefinition],
+        law: LawInForce | None = None,
     ) -> None:
         self.facts = facts
         self.catalogue = catalogue
+        # (fact, entity key) derived -> the firings that derived it (their bindings say
+        # which list items a fact joined over), or a bare set of what was derived
         self.derived = derived
         self.definitions = definitions
+        self.law = law
+
+    def condition(self, item: Rule | FactDefinition) -> cond.Condition:
+        """The item's condition as it applies here (dated values bound)."""
+        return self.law.condition(item) if self.law is not None else item.condition
+
+    def fact_bindings(self, name: str, key: str) -> dict[str, str]:
+        """The entities a derived fact was concluded from: its own, and the list items
+        its condition joined over (from the firing that derived it)."""
+        about = self.definitions[name].about
+        bindings = {about: key} if about != PROPOSAL else {}
+        firings = self.derived.get((name, key)) if isinstance(self.derived, Mapping) else None
+        if firings:
+            bindings = {**firings[0].bindings, **bindings}
+        return bindings
 
     def read(self, condition: cond.Condition, bindings: dict[str, str]) -> Reading:
         if isinstance(condition, cond.All):
@@ -110,7 +129,7 @@ def build_finding(
     reader: Reader,
     doc: Document,
 ) -> Finding:
-    reading = reader.read(rule.condition, bindings)
+    reading = reader.read(reader.condition(rule), bindings)
     held = [leaf for leaf in reading.leaves if leaf.held]
     because = [cond.describe(r) for r in held if isinstance(r.leaf, cond.Leaf)]
     chain: list[ChainStep] = []
@@ -129,7 +148,7 @@ def build_finding(
         severity=rule.severity,
         topic=rule.topic,
         title=rule.title,
-        message=render_message(rule.message, bindings, reader),
+        message=render_message(rule.message, bindings, reader, rule),
         location=_location(rule, bindings, reader, doc, held),
         sources=[dict(s) for s in rule.sources],
         because=because,
@@ -147,8 +166,8 @@ def explain_fact(
         return []
     seen.add((name, key))
     definition = reader.definitions[name]
-    bindings = {definition.about: key} if definition.about != PROPOSAL else {}
-    reading = reader.read(definition.condition, bindings)
+    bindings = reader.fact_bindings(name, key)
+    reading = reader.read(reader.condition(definition), bindings)
     steps: list[ChainStep] = []
     words: list[str] = []
     for r in reading.leaves:
@@ -204,8 +223,11 @@ def _location(
     return Location(pointer, pos.line, pos.column)
 
 
-def render_message(template: str, bindings: dict[str, str], reader: Reader) -> str:
-    from .rulebook import PLACEHOLDER
+def render_message(
+    template: str, bindings: dict[str, str], reader: Reader, rule: Rule | None = None
+) -> str:
+    """The message with the proposal's values, and the dated values the rule used."""
+    from .rulebook import PLACEHOLDER, VALUE_PLACEHOLDER
 
     def value(match: Any) -> str:
         info = reader.catalogue.fields[match.group(1)]
@@ -214,13 +236,24 @@ def render_message(template: str, bindings: dict[str, str], reader: Reader) -> s
         actual = cond.value_at(instance, info.relative) if instance is not None else cond.MISSING
         return "(not stated)" if actual is cond.MISSING else cond.show(actual)
 
-    return PLACEHOLDER.sub(value, template)
+    def dated(match: Any) -> str:
+        found = reader.law.value(rule, match.group(1)) if reader.law and rule else None
+        return "(not set)" if found is None else show_value(found)
+
+    return PLACEHOLDER.sub(value, VALUE_PLACEHOLDER.sub(dated, template))
 
 
-def evaluate(doc: Document, facts: Facts, rulebook: Rulebook, as_at: str) -> list[Finding]:
-    """Run the engine and turn each distinct firing into a finding."""
-    evaluation = rulebook.ruleset(as_at).evaluate(facts.engine_facts)
-    reader = Reader(facts, rulebook.catalogue, set(evaluation.derived), rulebook.facts)
+def evaluate(
+    doc: Document, facts: Facts, rulebook: Rulebook, law: LawInForce | str
+) -> list[Finding]:
+    """Run the engine and turn each distinct firing into a finding.
+
+    `law` is the selection of rules for this proposal (Rulebook.law_for), or a plain
+    as_at date when no rule is dated by an event."""
+    if isinstance(law, str):
+        law = rulebook.law_for(law)
+    evaluation = rulebook.ruleset(law).evaluate(facts.engine_facts)
+    reader = Reader(facts, rulebook.catalogue, evaluation.derived, rulebook.facts, law)
     findings: list[Finding] = []
     seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
     for firing in evaluation.firings:

@@ -27,7 +27,7 @@ from .fields import PROPOSAL
 from .loader import Document, LoadError, load_path
 from .model import Finding, Result
 from .render.base import source_line, waiver_line
-from .rulebook import Rule, Rulebook
+from .rulebook import DecidingDates, Rule, Rulebook
 
 QUESTION = "What is the risk in this arrangement?"
 WIDTH = 100
@@ -177,20 +177,26 @@ def not_fired_step(rule: Rule, doc: Document, rulebook: Rulebook, as_at: str) ->
     q = [_rule_line(f"Rule {rule.id}: {rule.title}")]
     q.append(f"  {rule.severity}, topic {rule.topic}; defined at {rule.file}:{rule.line}")
     a = [f"{rule.id} did not fire on this proposal (as at {as_at})."]
-    if not rule.in_force(as_at):
+    data = doc.data if isinstance(doc.data, dict) else {}
+    dates = rulebook.deciding_dates(data, as_at)
+    law = rulebook.law_for(dates)
+    decided = dates.for_item(rule.dated_by)
+    if decided != as_at:
+        a.append(_wrap(f"It is judged at {decided}, the date of {rule.dated_by}.", "  "))
+    if not rule.in_force(decided):
         a.append(
             _wrap(
-                f"It is not in force on {as_at}: it applies from "
+                f"It is not in force on {decided}: it applies from "
                 f"{rule.valid_from or 'the start of the rulebook'} to "
                 f"{rule.valid_to or 'today'} (dates inclusive). Its conditions, read anyway:",
                 "  ",
             )
         )
-    data = doc.data if isinstance(doc.data, dict) else {}
     facts = extract(data, rulebook.catalogue, as_at)
-    evaluation = rulebook.ruleset(as_at).evaluate(facts.engine_facts)
-    reader = Reader(facts, rulebook.catalogue, set(evaluation.derived), rulebook.facts)
-    empty = _empty_lists(rule.condition, reader)
+    evaluation = rulebook.ruleset(law).evaluate(facts.engine_facts)
+    reader = Reader(facts, rulebook.catalogue, evaluation.derived, rulebook.facts, law)
+    condition = rulebook.bound(rule, decided)[0] or rule.condition
+    empty = _empty_lists(condition, reader)
     if empty:
         names = ", ".join(f"`{e}`" for e in empty)
         a.append(
@@ -200,9 +206,9 @@ def not_fired_step(rule: Rule, doc: Document, rulebook: Rulebook, as_at: str) ->
                 "  ",
             )
         )
-    readings = list(reader.all_bindings(rule.condition))
+    readings = list(reader.all_bindings(condition))
     for bindings in readings[:MAX_READINGS]:
-        reading = reader.read(rule.condition, bindings)
+        reading = reader.read(condition, bindings)
         if len(readings) > 1:
             which = ", ".join(f"{k.split('/')[0]}[{k.split('/')[-1]}]" for k in bindings.values())
             a.append(f"  For {which}:")
@@ -211,12 +217,12 @@ def not_fired_step(rule: Rule, doc: Document, rulebook: Rulebook, as_at: str) ->
         if reading.held:
             a.append(
                 "    all its conditions hold here"
-                + ("" if rule.in_force(as_at) else " (it would fire if it were in force)")
+                + ("" if rule.in_force(decided) else " (it would fire if it were in force)")
             )
         for r in failed:
             a.append(_wrap("failed: " + cond.describe_failure(r), "    ", "      "))
             if isinstance(r.leaf, cond.FactRef):
-                a.extend(_fact_failure(r.leaf.name, bindings, reader, as_at))
+                a.extend(_fact_failure(r.leaf.name, bindings, reader, dates))
         for r in held:
             a.append(_wrap("held:   " + cond.describe(r), "    ", "      "))
     if len(readings) > MAX_READINGS:
@@ -228,7 +234,9 @@ def not_fired_step(rule: Rule, doc: Document, rulebook: Rulebook, as_at: str) ->
     return Step("\n".join(q) + "\n", "\n".join(a) + "\n")
 
 
-def _fact_failure(name: str, bindings: dict[str, str], reader: Reader, as_at: str) -> list[str]:
+def _fact_failure(
+    name: str, bindings: dict[str, str], reader: Reader, dates: DecidingDates
+) -> list[str]:
     definition = reader.definitions[name]
     out = [
         _wrap(
@@ -237,18 +245,17 @@ def _fact_failure(name: str, bindings: dict[str, str], reader: Reader, as_at: st
             "       ",
         )
     ]
-    from .rulebook import _in_force
-
-    if not _in_force(definition.valid_from, definition.valid_to, as_at):
+    when = dates.for_item(definition.dated_by)
+    if not definition.in_force(when):
         out.append(
-            f"      the fact is not in force on {as_at} "
+            f"      the fact is not in force on {when} "
             f"({definition.valid_from or '…'} to {definition.valid_to or '…'})"
         )
     inner = dict(bindings)
     key = reader._key(definition.about, bindings)
     if definition.about != PROPOSAL and key is not None:
         inner[definition.about] = key
-    reading = reader.read(definition.condition, inner)
+    reading = reader.read(reader.condition(definition), inner)
     for r in reading.leaves:
         if not r.held:
             out.append(_wrap("because " + cond.describe_failure(r), "      ", "        "))

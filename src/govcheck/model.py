@@ -13,28 +13,81 @@ from typing import Any
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
-TOPICS = (
-    "schema",
-    "legal-form",
-    "liability",
-    "asset-lock",
-    "charitable-status",
-    "pensions",
-    "staff-transfer",
-    "regulation",
-    "procurement",
-    "contracting",
-    "conflict-of-interest",
-    "governance",
-    "competition",
-    "finance",
-    "partnership",
-    "waiver",
+
+@dataclass(frozen=True)
+class Topic:
+    """A topic of findings: its name (report-format.md), the rule-id prefix of its rules
+    (None for findings no rule produces) and its heading in reports."""
+
+    name: str
+    prefix: str | None
+    title: str
+
+
+# The one table of topics, in report order; everything else derives from it.
+TOPIC_TABLE = (
+    Topic("schema", None, "Schema"),
+    Topic("legal-form", "LF", "Legal form"),
+    Topic("liability", "LIA", "Liability"),
+    Topic("asset-lock", "LOCK", "Asset lock"),
+    Topic("charitable-status", "CHAR", "Charitable status"),
+    Topic("pensions", "PEN", "Pensions"),
+    Topic("staff-transfer", "STAFF", "Staff transfer"),
+    Topic("regulation", "REG", "Regulation"),
+    Topic("procurement", "PROC", "Procurement"),
+    Topic("contracting", "CON", "Contracting"),
+    Topic("conflict-of-interest", "COI", "Conflicts of interest"),
+    Topic("governance", "GOV", "Governance"),
+    Topic("competition", "COMP", "Competition"),
+    Topic("finance", "FIN", "Finance"),
+    Topic("partnership", "PART", "Partnership"),
+    Topic("waiver", None, "Waivers"),
 )
+TOPICS = tuple(t.name for t in TOPIC_TABLE)
+TOPIC_TITLES = {t.name: t.title for t in TOPIC_TABLE}
+# Rule-id prefix -> topic, for the topics rules may have.
+PREFIX_TOPIC = {t.prefix: t.name for t in TOPIC_TABLE if t.prefix}
+RULE_TOPICS = tuple(PREFIX_TOPIC.values())
 
 # Reserved ids for findings that no rule of the rulebook produces (report-format.md).
 SCHEMA_RULE = "SCHEMA"
 WAIVER_EXPIRED_RULE = "WAIVER-EXPIRED"
+LAW_CURRENCY_RULE = "LAW-CURRENCY"
+
+# What each reserved finding is, for renderers that describe rules (SARIF, JUnit).
+RESERVED_RULES: dict[str, dict[str, str]] = {
+    SCHEMA_RULE: {
+        "title": "Not a valid proposal",
+        "severity": "error",
+        "topic": "schema",
+        "why": "A file that is not a valid proposal (malformed YAML or JSON, a field the "
+        "proposal format does not know, a wrong value, a dangling reference) cannot be "
+        "checked against the rulebook; its rules do not run until it is corrected.",
+        "remedy": "Correct the proposal as the message says; `govcheck schema --docs` lists "
+        "every field and its allowed values, and `govcheck validate FILE` re-checks it.",
+    },
+    WAIVER_EXPIRED_RULE: {
+        "title": "Waiver has expired",
+        "severity": "warning",
+        "topic": "waiver",
+        "why": "A waiver records an accepted risk until its expiry date (inclusive). After "
+        "that date it covers nothing, and the lapsed approval is reported so that it is "
+        "never silently kept.",
+        "remedy": "Renew the approval with a new expiry date, or remove the waiver and "
+        "answer the finding.",
+    },
+    LAW_CURRENCY_RULE: {
+        "title": "Later law is not known to this rulebook",
+        "severity": "info",
+        "topic": "governance",
+        "why": "The rulebook's law was reviewed to a stated date (law_reviewed_to). A "
+        "proposal judged at a later date may be affected by law made or brought into force "
+        "since, which the rulebook cannot know.",
+        "remedy": "Have the current law checked for changes since that date, or use a "
+        "rulebook reviewed to a later date.",
+    },
+}
+
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,16 @@
-"""Load the rulebook: rule files, derived facts and the source registry.
+"""The rulebook: its rules, derived facts, sources and dated values, and which of them
+apply to a proposal.
 
-A broken rulebook must stop the run (exit 2) with the rule file and line, never be
-silently skipped: the most common complaint about policy-as-code tools is rules that
-quietly match nothing. So every field a rule names is checked against the proposal
-schema, every value against the field's type and allowed values, every fact and every
-source document against their definitions, and every message placeholder too.
+A rule applies when the date that decides it is inside its validity period. That date
+is the proposal's `as_at`, unless the rule is `dated_by` an event the proposal states
+(the date a procurement began, a dividend was declared): a tender begun under one
+regime is judged under it whenever it is checked. The dated values a rule uses (the
+light-touch threshold, a dividend cap) are read at the same date. :class:`LawInForce`
+is that selection for one set of dates, with its engine ruleset; it is built once per
+distinct set of dates and kept.
+
+Reading and checking the rule files is `rulefiles.py`; a broken rulebook stops the run
+with every problem at once, each at its file, line and column.
 """
 
 from __future__ import annotations
@@ -12,9 +18,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -22,33 +26,23 @@ from . import cache
 from . import conditions as cond
 from .compiler import CompiledRule, Compiler
 from .errors import GovcheckError
-from .fields import PROPOSAL, FieldCatalogue
-from .loader import Document, LoadError, load_path
-from .resources import data_dir, proposal_schema, rule_schema
+from .fields import FieldCatalogue
+from .model import PREFIX_TOPIC  # noqa: F401  (re-exported: rule authors' tools import it here)
+from .resources import data_dir
+from .values import ValueTable
 
-PREFIX_TOPIC = {
-    "LF": "legal-form",
-    "LIA": "liability",
-    "LOCK": "asset-lock",
-    "CHAR": "charitable-status",
-    "PEN": "pensions",
-    "STAFF": "staff-transfer",
-    "REG": "regulation",
-    "PROC": "procurement",
-    "CON": "contracting",
-    "COI": "conflict-of-interest",
-    "GOV": "governance",
-    "COMP": "competition",
-    "FIN": "finance",
-    "PART": "partnership",
-}
 # What authority a cited document has (report-format v2, "Authority of a rule").
 SOURCE_KINDS = ("seed", "legislation", "case-law", "guidance")
+# What a rule rests on; only the first two may carry severity error.
+BASES = ("law", "contradiction", "guidance", "commentary")
+ERROR_BASES = ("law", "contradiction")
+BINDING_KINDS = ("legislation", "case-law")
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.\[\]]*)\}")
+VALUE_PLACEHOLDER = re.compile(r"\{value:([a-z][a-z0-9_]*)\}")
 
 
 class RulebookError(GovcheckError):
-    """A rule file that cannot be used; names the file and line."""
+    """A rulebook that cannot be used; carries every problem, each at its file and line."""
 
     kind = "broken rulebook"
 
@@ -62,9 +56,17 @@ class FactDefinition:
     sources: list[dict[str, Any]]
     file: str
     line: int
-    valid_from: str | None = None
+    valid_from: str | None = None  # ISO dates, resolved from any named date
     valid_to: str | None = None
     raw_when: Any = None
+    dated_by: str | None = None
+
+    @property
+    def engine_name(self) -> str:
+        return "fact:" + self.name
+
+    def in_force(self, date: str) -> bool:
+        return _in_force(self.valid_from, self.valid_to, date)
 
 
 @dataclass
@@ -81,7 +83,7 @@ class Rule:
     line: int
     points_at: str | None = None
     why: str = ""
-    valid_from: str | None = None
+    valid_from: str | None = None  # ISO dates, resolved from any named date
     valid_to: str | None = None
     examples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     raw_when: Any = None
@@ -91,9 +93,17 @@ class Rule:
     verified: bool = True
     doubt: str = ""
     known_problems: str = ""
+    # The proposal's date field that decides whether the rule applies (else as_at).
+    dated_by: str | None = None
+    # The validity dates as written, where they name a date: {"valid_to": "day before X"}
+    period_names: dict[str, str] = field(default_factory=dict)
 
-    def in_force(self, as_at: str) -> bool:
-        return _in_force(self.valid_from, self.valid_to, as_at)
+    @property
+    def engine_name(self) -> str:
+        return self.id
+
+    def in_force(self, date: str) -> bool:
+        return _in_force(self.valid_from, self.valid_to, date)
 
     def listing(self) -> dict[str, Any]:
         """The rule as `govcheck rules --format json` lists it (report-format.md)."""
@@ -106,6 +116,7 @@ class Rule:
             "verified": self.verified,
             "valid_from": self.valid_from,
             "valid_to": self.valid_to,
+            "dated_by": self.dated_by,
             "sources": self.sources,
             "file": self.file,
             "line": self.line,
@@ -116,6 +127,87 @@ def _in_force(valid_from: str | None, valid_to: str | None, as_at: str) -> bool:
     return (valid_from is None or valid_from <= as_at) and (valid_to is None or as_at <= valid_to)
 
 
+def authority_problems(rule: Rule) -> list[str]:
+    """How a rule breaks the authority policy (report-format v2), in plain words.
+
+    Severity follows authority: an error needs basis `law` (citing legislation or case
+    law) or `contradiction`; a rule whose legal point is not verified is a warning at
+    most. The rulebook loader applies this to every rule that states its basis; the
+    test suite requires a basis of every bundled rule."""
+    out: list[str] = []
+    if rule.basis is None:
+        return out
+    if rule.severity == "error" and rule.basis not in ERROR_BASES:
+        out.append(
+            f"rule {rule.id} is an error resting on {rule.basis}; an error needs basis law "
+            "(citing legislation or case law) or contradiction: make it a warning, or cite "
+            "the law that makes the proposal unlawful or impossible"
+        )
+    if rule.basis == "law" and not any(s.get("kind") in BINDING_KINDS for s in rule.sources):
+        out.append(
+            f"rule {rule.id} has basis law but cites no legislation or case law; add the "
+            "instrument to its sources, or give it the basis it has"
+        )
+    if not rule.verified and rule.severity == "error":
+        out.append(
+            f"rule {rule.id} is not verified (verified: false) and so may be a warning at most"
+        )
+    if not rule.verified and not rule.doubt:
+        out.append(f"rule {rule.id} is not verified: say what is in doubt in `doubt:`")
+    return out
+
+
+@dataclass
+class DecidingDates:
+    """The dates that decide which law applies to one proposal: its as_at, and each
+    event date the rulebook's rules are dated by, as the proposal states it (or None)."""
+
+    as_at: str
+    events: tuple[tuple[str, str | None], ...] = ()
+
+    def for_item(self, dated_by: str | None) -> str:
+        if dated_by:
+            for path, date in self.events:
+                if path == dated_by and date:
+                    return date
+        return self.as_at
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        return (self.as_at, self.events)
+
+
+@dataclass
+class LawInForce:
+    """The rules and derived facts that apply under one set of deciding dates, with
+    their conditions bound to the dated values in force at each one's date."""
+
+    rules: list[Rule]
+    facts: list[FactDefinition]
+    dates: dict[str, str]  # engine name -> the date that decided it
+    conditions: dict[str, cond.Condition]  # engine name -> condition, values bound
+    values: dict[str, dict[str, Any]]  # engine name -> {value name: value} it uses
+    table: ValueTable = field(default_factory=ValueTable)
+    ruleset: Any = None  # the engine's ruleset, built on first use
+
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.rules)
+
+    def condition(self, item: Rule | FactDefinition) -> cond.Condition:
+        return self.conditions.get(item.engine_name, item.condition)
+
+    def value(self, item: Rule | FactDefinition, name: str) -> Any:
+        """A dated value as it stood on the date that decided `item` (None: not set)."""
+        used = self.values.get(item.engine_name, {})
+        if name in used:
+            return used[name]
+        date = self.dates.get(item.engine_name)
+        if date is None or name not in self.table.values:
+            return None
+        return self.table.value_at(name, date)
+
+
 @dataclass
 class Rulebook:
     rules: dict[str, Rule]
@@ -124,52 +216,201 @@ class Rulebook:
     catalogue: FieldCatalogue
     digest: str
     directory: Path
-    _rulesets: dict[frozenset[str], Any] = field(default_factory=dict, repr=False)
+    values: ValueTable = field(default_factory=ValueTable)
+    law_reviewed_to: str | None = None
+    # Per-process caches (never serialised): compiled rules, engine rulesets, selections.
+    _compiled: dict[tuple[str, Any], CompiledRule] = field(default_factory=dict, repr=False)
+    _rulesets: dict[frozenset[Any], Any] = field(default_factory=dict, repr=False)
+    _law: dict[tuple[Any, ...], LawInForce] = field(default_factory=dict, repr=False)
     _rules_at: dict[str, list[Rule]] = field(default_factory=dict, repr=False)
-    _ruleset_at: dict[str, Any] = field(default_factory=dict, repr=False)
-    _rule_ids_at: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _bound: dict[tuple[str, str], tuple[cond.Condition, Any]] = field(
+        default_factory=dict, repr=False
+    )
+    _valued: dict[str, bool] = field(default_factory=dict, repr=False)
+
+    def header(self) -> dict[str, Any]:
+        """The `rulebook` object of a report (report-format.md)."""
+        return {
+            "rules": len(self.rules),
+            "digest": self.digest,
+            "law_reviewed_to": self.law_reviewed_to,
+        }
+
+    # ---- which rules apply
 
     def rules_in_force(self, as_at: str) -> list[Rule]:
+        """The rules in force at `as_at`, ignoring event dates (for listings)."""
         if as_at not in self._rules_at:
             self._rules_at[as_at] = [r for r in self.rules.values() if r.in_force(as_at)]
         return self._rules_at[as_at]
 
     def rule_ids_in_force(self, as_at: str) -> tuple[str, ...]:
-        if as_at not in self._rule_ids_at:
-            self._rule_ids_at[as_at] = tuple(r.id for r in self.rules_in_force(as_at))
-        return self._rule_ids_at[as_at]
+        return tuple(r.id for r in self.rules_in_force(as_at))
 
     def facts_in_force(self, as_at: str) -> list[FactDefinition]:
-        return [f for f in self.facts.values() if _in_force(f.valid_from, f.valid_to, as_at)]
+        return [f for f in self.facts.values() if f.in_force(as_at)]
 
-    @cached_property
-    def compiled(self) -> dict[str, CompiledRule]:
-        compiler = Compiler(self.catalogue, {f.name: f.about for f in self.facts.values()})
-        out: dict[str, CompiledRule] = {}
-        for f in self.facts.values():
-            name = "fact:" + f.name
-            out[name] = compiler.compile(name, f.condition, derives=(f.name, f.about))
-        for r in self.rules.values():
-            out[r.id] = compiler.compile(r.id, r.condition)
-        return out
+    @property
+    def event_fields(self) -> tuple[str, ...]:
+        """Every proposal date field some rule or fact is dated by."""
+        found = {x.dated_by for x in (*self.rules.values(), *self.facts.values()) if x.dated_by}
+        return tuple(sorted(found))
 
-    def ruleset(self, as_at: str) -> Any:
-        """The engine ruleset of the rules in force at `as_at` (built once per period)."""
+    def deciding_dates(self, data: Any, as_at: str) -> DecidingDates:
+        """The dates that decide the law for one proposal (its data as loaded)."""
+        events = []
+        for path in self.event_fields:
+            info = self.catalogue.fields[path]
+            holder = data.get(info.entity) if info.entity != "proposal" else data
+            stated = cond.value_at(holder, info.relative) if isinstance(holder, dict) else None
+            events.append((path, stated if isinstance(stated, str) else None))
+        return DecidingDates(as_at, tuple(events))
+
+    def law_for(self, dates: DecidingDates | str) -> LawInForce:
+        """The rules and facts that apply under these deciding dates (or at a plain as_at)."""
+        if isinstance(dates, str):
+            dates = DecidingDates(dates, tuple((p, None) for p in self.event_fields))
+        law = self._law.get(dates.key)
+        if law is None:
+            law = self._law[dates.key] = self._select(dates)
+        return law
+
+    def _select(self, dates: DecidingDates) -> LawInForce:
+        rules, facts = [], []
+        decided: dict[str, str] = {}
+        conditions: dict[str, cond.Condition] = {}
+        used: dict[str, dict[str, Any]] = {}
+        for item in (*self.facts.values(), *self.rules.values()):
+            date = dates.for_item(item.dated_by)
+            if not item.in_force(date):
+                continue
+            condition, values = self.bound(item, date)
+            if condition is None:  # a dated value it needs is not set on that date
+                continue
+            decided[item.engine_name] = date
+            conditions[item.engine_name] = condition
+            if values:
+                used[item.engine_name] = values
+            (facts if isinstance(item, FactDefinition) else rules).append(item)
+        return LawInForce(rules, facts, decided, conditions, used, self.values)
+
+    def ruleset(self, law: LawInForce | str) -> Any:
+        """The engine ruleset for a selection of law (built once, shared by equal ones)."""
         from .engine import Ruleset
 
-        if as_at in self._ruleset_at:
-            return self._ruleset_at[as_at]
-        names = frozenset(
-            ["fact:" + f.name for f in self.facts_in_force(as_at)]
-            + [r.id for r in self.rules_in_force(as_at)]
-        )
-        if names not in self._rulesets:
-            self._rulesets[names] = Ruleset(self.compiled[n] for n in sorted(names))
-        self._ruleset_at[as_at] = self._rulesets[names]
-        return self._rulesets[names]
+        if isinstance(law, str):
+            law = self.law_for(law)
+        if law.ruleset is None:
+            # Two selections with the same items and the same values share a ruleset.
+            key = frozenset(
+                (name, _values_key(law.values.get(name, {}))) for name in law.conditions
+            )
+            if key not in self._rulesets:
+                parts = self.compiled_rules(law)
+                self._rulesets[key] = Ruleset(sorted(parts, key=lambda c: c.name))
+            law.ruleset = self._rulesets[key]
+        return law.ruleset
+
+    def compiled_rules(self, law: LawInForce | str) -> list[CompiledRule]:
+        """The engine rules of a selection of law, as plain data (for inspection)."""
+        if isinstance(law, str):
+            law = self.law_for(law)
+        return [
+            self._compile(item, law.conditions[item.engine_name], law.values)
+            for item in (*law.facts, *law.rules)
+        ]
+
+    # ---- dated values
+
+    def bound(
+        self, item: Rule | FactDefinition, date: str
+    ) -> tuple[cond.Condition | None, dict[str, Any]]:
+        """The item's condition with its dated values read at `date`, and those values
+        ({name: value}); (None, {}) when one of them is not set on that date."""
+        valued = self._valued.get(item.engine_name)
+        if valued is None:
+            valued = self._valued[item.engine_name] = _has_values(item.condition)
+        if not valued:
+            return item.condition, {}
+        key = (item.engine_name, date)
+        found = self._bound.get(key)
+        if found is None:
+            found = self._bound[key] = _bind(item.condition, self.values, date)
+        return found
+
+    def value_at(self, name: str, date: str) -> Any:
+        return self.values.value_at(name, date)
+
+    def change_dates(self) -> list[str]:
+        """Every date on which a rule, a derived fact or a dated value starts or stops."""
+        from .values import day_after
+
+        out: set[str] = set(self.values.change_dates())
+        for item in (*self.rules.values(), *self.facts.values()):
+            if item.valid_from:
+                out.add(item.valid_from)
+            if item.valid_to:
+                out.add(day_after(item.valid_to))
+        return sorted(out)
+
+    def _compile(
+        self,
+        item: Rule | FactDefinition,
+        condition: cond.Condition,
+        values: dict[str, dict[str, Any]],
+    ) -> CompiledRule:
+        key = (item.engine_name, _values_key(values.get(item.engine_name, {})))
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiler = Compiler(self.catalogue, {f.name: f.about for f in self.facts.values()})
+            derives = (item.name, item.about) if isinstance(item, FactDefinition) else None
+            compiled = compiler.compile(item.engine_name, condition, derives=derives)
+            self._compiled[key] = compiled
+        return compiled
 
     def citation(self, document: str) -> str:
         return self.documents[document]["citation"]
+
+
+def _bind(
+    condition: cond.Condition, values: ValueTable, date: str
+) -> tuple[cond.Condition | None, dict[str, Any]]:
+    """Replace every ValueRef operand by the value in force on `date`."""
+    from .values import ValueRef
+
+    used: dict[str, Any] = {}
+    missing = False
+
+    def walk(c: cond.Condition) -> cond.Condition:
+        nonlocal missing
+        if isinstance(c, cond.All | cond.AnyOf):
+            return type(c)(tuple(walk(x) for x in c.items))
+        if isinstance(c, cond.Leaf) and isinstance(c.value, ValueRef):
+            name = c.value.name
+            value = values.value_at(name, date)
+            if value is None:
+                missing = True
+                return c
+            used[name] = value
+            note = f"{values.values[name].means}, on {date}"
+            return cond.Leaf(c.path, c.op, value, c.pointer, note)
+        return c
+
+    bound = walk(condition)
+    return (None, {}) if missing else (bound, used)
+
+
+def _values_key(values: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted(values.items()))
+
+
+def _has_values(condition: cond.Condition) -> bool:
+    from .values import ValueRef
+
+    return any(
+        isinstance(leaf, cond.Leaf) and isinstance(leaf.value, ValueRef)
+        for leaf in cond.walk(condition)
+    )
 
 
 def load_rulebook(directory: str | Path | None = None) -> Rulebook:
@@ -222,325 +463,6 @@ def _cache_file(root: Path) -> tuple[Path, str] | None:
 
 
 def _load_rulebook(root: Path) -> Rulebook:
-    catalogue = FieldCatalogue(proposal_schema())
-    registry_path = root / "sources.yaml"
-    if not registry_path.is_file():
-        raise RulebookError("missing sources.yaml, the registry of source documents", str(root))
-    documents = _load_registry(registry_path)
-    files = sorted(p for p in root.glob("*.yaml") if p.name != "sources.yaml")
-    if not files:
-        raise RulebookError("no rule files (*.yaml) found", str(root))
-    digest = hashlib.sha256()
-    raw_rules: list[tuple[dict[str, Any], str, Document, str]] = []
-    raw_facts: list[tuple[dict[str, Any], str, Document, str]] = []
-    for path in [registry_path, *files]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    for path in files:
-        doc = _read(path)
-        display = _display(path)
-        _validate_shape(doc, rule_schema(), display)
-        for i, item in enumerate(doc.data.get("facts", [])):
-            raw_facts.append((item, f"/facts/{i}", doc, display))
-        for i, item in enumerate(doc.data.get("rules", [])):
-            raw_rules.append((item, f"/rules/{i}", doc, display))
+    from .rulefiles import read_rulebook
 
-    facts: dict[str, FactDefinition] = {}
-    for item, ptr, doc, display in raw_facts:
-        line = doc.locate(ptr).line
-        if item["name"] in facts:
-            other = facts[item["name"]]
-            raise RulebookError(
-                f"derived fact `{item['name']}` is defined twice (first at {other.file}:"
-                f"{other.line}); give the second a name of its own or merge their conditions",
-                display,
-                line,
-            )
-        if item["about"] not in catalogue.entities:
-            raise RulebookError(
-                f"`about: {item['about']}` is not an entity; entities: "
-                + ", ".join(sorted(catalogue.entities)),
-                display,
-                doc.locate(ptr + "/about").line,
-            )
-        facts[item["name"]] = FactDefinition(
-            name=item["name"],
-            about=item["about"],
-            means=item["means"],
-            condition=_parse_condition(item["when"], ptr + "/when", doc, display),
-            sources=_sources(item["sources"], ptr, doc, display, documents),
-            file=display,
-            line=line,
-            valid_from=item.get("valid_from"),
-            valid_to=item.get("valid_to"),
-            raw_when=item["when"],
-        )
-
-    rules: dict[str, Rule] = {}
-    for item, ptr, doc, display in raw_rules:
-        line = doc.locate(ptr).line
-        rid = item["id"]
-        if rid in rules:
-            raise RulebookError(
-                f"rule id {rid} is used twice (first at {rules[rid].file}:{rules[rid].line}); "
-                "ids never change meaning, so give the new rule the next free number",
-                display,
-                line,
-            )
-        prefix = rid.split("-")[0]
-        if PREFIX_TOPIC[prefix] != item["topic"]:
-            raise RulebookError(
-                f"rule {rid} has topic `{item['topic']}` but its prefix {prefix} means "
-                f"`{PREFIX_TOPIC[prefix]}`",
-                display,
-                doc.locate(ptr + "/topic").line,
-            )
-        if (
-            item.get("valid_from")
-            and item.get("valid_to")
-            and item["valid_from"] > item["valid_to"]
-        ):
-            raise RulebookError(
-                f"rule {rid}: valid_from {item['valid_from']} is after valid_to {item['valid_to']}",
-                display,
-                doc.locate(ptr + "/valid_to").line,
-            )
-        rules[rid] = Rule(
-            id=rid,
-            title=item["title"],
-            severity=item["severity"],
-            topic=item["topic"],
-            condition=_parse_condition(item["when"], ptr + "/when", doc, display),
-            message=item["message"],
-            remedy=item["remedy"],
-            sources=_sources(item["sources"], ptr, doc, display, documents),
-            file=display,
-            line=line,
-            points_at=item.get("points_at"),
-            why=item.get("why", ""),
-            valid_from=item.get("valid_from"),
-            valid_to=item.get("valid_to"),
-            examples=item.get("examples", {}),
-            raw_when=item["when"],
-            basis=item.get("basis"),
-            verified=item.get("verified", True),
-            doubt=item.get("doubt", ""),
-            known_problems=item.get("known_problems", ""),
-        )
-        _check_rule_fields(rules[rid], item, ptr, doc, display, catalogue)
-
-    # Conditions are checked once every fact name is known.
-    for f in facts.values():
-        _check_condition(f.condition, f.raw_when, catalogue, facts, f.file, _doc_of(raw_facts, f))
-    for r in rules.values():
-        _check_condition(r.condition, r.raw_when, catalogue, facts, r.file, _doc_of(raw_rules, r))
-
-    return Rulebook(
-        rules=dict(sorted(rules.items())),
-        facts=facts,
-        documents=documents,
-        catalogue=catalogue,
-        digest="sha256:" + digest.hexdigest(),
-        directory=root,
-    )
-
-
-def _doc_of(raws: Iterable[tuple[dict[str, Any], str, Document, str]], item: Any) -> Document:
-    for _raw, _ptr, doc, display in raws:
-        if display == item.file:
-            return doc
-    raise KeyError(item.file)
-
-
-def _read(path: Path) -> Document:
-    try:
-        return load_path(path, display=_display(path))
-    except LoadError as e:
-        raise RulebookError(e.message, _display(path), e.line) from None
-    except OSError as e:
-        raise RulebookError(f"cannot read: {e.strerror}", _display(path)) from None
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
-def _validate_shape(doc: Document, schema: dict[str, Any], display: str) -> None:
-    import jsonschema  # only when rule files are read: a cached rulebook needs none
-
-    validator = jsonschema.Draft202012Validator(
-        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-    )
-    errors = sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.path)))
-    if not errors:
-        return
-    error = min(errors, key=lambda e: -len(e.absolute_path))
-    pointer = "".join(f"/{p}" for p in error.absolute_path)
-    if error.validator == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        if extra:
-            pointer += f"/{extra[0]}"
-        allowed = ", ".join(error.schema.get("properties", {}))
-        message = f"unknown key `{extra[0] if extra else '?'}`; allowed here: {allowed}"
-    elif error.validator == "required":
-        message = error.message.replace("is a required property", "is required here")
-    elif error.validator == "enum":
-        message = f"{error.instance!r} is not allowed; allowed: " + ", ".join(
-            map(str, error.validator_value)
-        )
-    elif error.validator == "format":
-        message = f"{error.instance!r} is not a real calendar date (write YYYY-MM-DD)"
-    else:
-        message = error.message
-    raise RulebookError(message, display, doc.locate(pointer).line)
-
-
-def _parse_condition(data: Any, ptr: str, doc: Document, display: str) -> cond.Condition:
-    try:
-        return cond.normalise(cond.parse(data, ptr))
-    except cond.ConditionError as e:
-        raise RulebookError(e.message, display, doc.locate(e.pointer).line) from None
-
-
-def _check_condition(
-    condition: cond.Condition,
-    raw: Any,
-    catalogue: FieldCatalogue,
-    facts: dict[str, FactDefinition],
-    display: str,
-    doc: Document,
-) -> None:
-    problems: list[cond.ConditionError] = []
-    cond.check(condition, catalogue, facts, problems.append)
-    if problems:
-        first = problems[0]
-        raise RulebookError(first.message, display, doc.locate(first.pointer).line)
-
-
-def _check_rule_fields(
-    rule: Rule,
-    item: dict[str, Any],
-    ptr: str,
-    doc: Document,
-    display: str,
-    catalogue: FieldCatalogue,
-) -> None:
-    if rule.points_at and catalogue.get(rule.points_at) is None:
-        entity = catalogue.entity_of_path(rule.points_at)
-        if entity is None or entity == PROPOSAL:
-            raise RulebookError(
-                f"points_at `{rule.points_at}` is not a proposal field",
-                display,
-                doc.locate(ptr + "/points_at").line,
-            )
-    for match in PLACEHOLDER.finditer(rule.message):
-        if catalogue.get(match.group(1)) is None:
-            raise RulebookError(
-                f"message placeholder {{{match.group(1)}}} is not a proposal field",
-                display,
-                doc.locate(ptr + "/message").line,
-            )
-
-
-def _sources(
-    items: list[dict[str, Any]],
-    ptr: str,
-    doc: Document,
-    display: str,
-    documents: dict[str, dict[str, Any]],
-) -> list[dict[str, Any]]:
-    out = []
-    for i, s in enumerate(items):
-        here = f"{ptr}/sources/{i}"
-        reg = documents.get(s["document"])
-        if reg is None:
-            raise RulebookError(
-                f"source document `{s['document']}` is not in sources.yaml; known: "
-                + ", ".join(sorted(documents)),
-                display,
-                doc.locate(here + "/document").line,
-            )
-        if "file" in reg:
-            if "line" not in s or "quote" not in s:
-                raise RulebookError(
-                    f"a passage of `{s['document']}` needs `line` and a verbatim `quote`",
-                    display,
-                    doc.locate(here).line,
-                )
-            entry = {
-                "document": s["document"],
-                "kind": reg["kind"],
-                "title": reg["citation"],
-                "section": s.get("section", ""),
-                "file": reg["file"],
-                "line": s["line"],
-                "quote": s["quote"],
-            }
-        else:
-            if "reference" not in s:
-                raise RulebookError(
-                    f"a source outside the seeds (`{s['document']}`) needs `reference`, "
-                    "e.g. 'Financial Services Act 2012, s.6'",
-                    display,
-                    doc.locate(here).line,
-                )
-            entry = {
-                "document": s["document"],
-                "kind": reg["kind"],
-                "title": reg["citation"],
-                "reference": s["reference"],
-                "url": s.get("url", reg.get("url", "")),
-            }
-            if "section" in s:
-                entry["section"] = s["section"]
-            if "quote" in s:
-                entry["quote"] = s["quote"]
-        out.append(entry)
-    return out
-
-
-def _load_registry(path: Path) -> dict[str, dict[str, Any]]:
-    doc = _read(path)
-    display = _display(path)
-    items = doc.data.get("documents") if isinstance(doc.data, dict) else None
-    if not isinstance(items, list):
-        raise RulebookError("sources.yaml needs a `documents:` list", display)
-    out: dict[str, dict[str, Any]] = {}
-    for i, item in enumerate(items):
-        line = doc.locate(f"/documents/{i}").line
-        missing = [k for k in ("id", "title", "year", "publisher") if k not in item]
-        if missing or ("file" not in item and "url" not in item):
-            need = missing or ["file (a seed) or url (an instrument)"]
-            raise RulebookError(f"document entry needs {', '.join(need)}", display, line)
-        if "authors" not in item and "issuer" not in item:
-            raise RulebookError("document entry needs `authors` or `issuer`", display, line)
-        kind = item.get("kind")
-        if kind not in SOURCE_KINDS:
-            raise RulebookError(
-                f"document `{item['id']}` needs `kind`: one of {', '.join(SOURCE_KINDS)}",
-                display,
-                line,
-            )
-        if (kind == "seed") != ("file" in item):
-            raise RulebookError(
-                "a seed document has a `file` under the seeds and every other kind a `url`",
-                display,
-                line,
-            )
-        if item["id"] in out:
-            raise RulebookError(f"document id `{item['id']}` is used twice", display, line)
-        entry = dict(item)
-        entry["citation"] = _citation(item)
-        out[item["id"]] = entry
-    return out
-
-
-def _citation(item: dict[str, Any]) -> str:
-    authors = item.get("authors")
-    if authors:
-        surnames = [a.split()[-1] for a in authors]
-        who = " & ".join(surnames) if len(surnames) <= 2 else f"{surnames[0]} et al"
-        return f"{who} ({item['year']}) {item['title']}"
-    return f"{item['title']} ({item['year']})"
+    return read_rulebook(root)

@@ -16,36 +16,15 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-from ..model import SCHEMA_RULE, WAIVER_EXPIRED_RULE, Finding, Result, Summary
+from ..model import RESERVED_RULES, Finding, Result, Summary
 from .base import Renderer, source_line
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/govcheck/govcheck"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
-# The findings no rule produces (report-format.md): described here, not in rules/.
-RESERVED = {
-    SCHEMA_RULE: {
-        "title": "Not a valid proposal",
-        "severity": "error",
-        "topic": "schema",
-        "why": "A file that is not a valid proposal (malformed YAML or JSON, a field the "
-        "proposal format does not know, a wrong value, a dangling reference) cannot be "
-        "checked against the rulebook; its rules do not run until it is corrected.",
-        "remedy": "Correct the proposal as the message says; `govcheck schema --docs` lists "
-        "every field and its allowed values, and `govcheck validate FILE` re-checks it.",
-    },
-    WAIVER_EXPIRED_RULE: {
-        "title": "Waiver has expired",
-        "severity": "warning",
-        "topic": "waiver",
-        "why": "A waiver records an accepted risk until its expiry date (inclusive). After "
-        "that date it covers nothing, and the lapsed approval is reported so that it is "
-        "never silently kept.",
-        "remedy": "Renew the approval with a new expiry date, or remove the waiver and "
-        "answer the finding.",
-    },
-}
+# The findings no rule produces are described in model.RESERVED_RULES.
+RESERVED = RESERVED_RULES
 
 
 def artifact_path(file: str) -> str:

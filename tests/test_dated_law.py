@@ -1,0 +1,233 @@
+"""Law over time inside the rulebook: named dates, dated values, the event that decides,
+derived facts that join over lists, and the date the law was reviewed to.
+
+Each test builds a small rulebook whose dates and numbers are chosen here, so the
+expected findings follow from the rule as written, not from the bundled rulebook.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import rulekit
+import yaml
+
+from govcheck.checker import Checker
+from govcheck.rulebook import RulebookError, load_rulebook
+
+REGISTRY_EXTRA = """\
+  - id: pcr-2015
+    kind: legislation
+    title: Public Contracts Regulations 2015
+    issuer: UK Government
+    year: 2015
+    publisher: legislation.gov.uk
+    url: https://www.legislation.gov.uk/uksi/2015/102
+"""
+
+VALUES = {
+    "dates": [
+        {
+            "name": "regime_b_starts",
+            "date": "2016-04-18",
+            "means": "the second regime starts",
+            "document": "pcr-2015",
+            "reference": "reg 118",
+        }
+    ],
+    "values": [
+        {
+            "name": "threshold_gbp",
+            "means": "the test threshold in pounds",
+            "periods": [
+                {"from": "2015-02-26", "value": 625050, "document": "pcr-2015", "reference": "r 5"},
+                {"from": "2016-01-01", "value": 589148, "document": "pcr-2015", "reference": "r 5"},
+                {
+                    "from": "2018-01-01",
+                    "to": "2019-12-31",
+                    "value": 615278,
+                    "document": "pcr-2015",
+                    "reference": "reg 5(c)",
+                },
+            ],
+        }
+    ],
+}
+
+
+def book(
+    tmp_path: Path,
+    rules: list[dict[str, Any]],
+    facts: list[dict[str, Any]] | None = None,
+    reviewed: str | None = None,
+) -> Any:
+    rulekit.write_rulebook(tmp_path, rules, facts)
+    registry = rulekit.SOURCES + REGISTRY_EXTRA
+    if reviewed:
+        registry = f"law_reviewed_to: {reviewed}\n" + registry
+    (tmp_path / "sources.yaml").write_text(registry, encoding="utf-8")
+    (tmp_path / "values.yaml").write_text(yaml.safe_dump(VALUES, sort_keys=False), "utf-8")
+    return load_rulebook(tmp_path)
+
+
+def fired(rb: Any, **sections: Any) -> list[str]:
+    return [f.rule for f in Checker(rb).check_mapping(rulekit.proposal(**sections)).findings]
+
+
+def threshold_rule(**extra: Any) -> dict[str, Any]:
+    fields = {
+        "rid": "PROC-901",
+        "topic": "procurement",
+        "valid_from": "2015-02-26",
+        "valid_to": "2019-12-31",
+        "message": "Above the threshold of £{value:threshold_gbp}.",
+        **extra,
+    }
+    return rulekit.rule(
+        {"contract.value_gbp": {"greater_than": {"value": "threshold_gbp"}}}, **fields
+    )
+
+
+def test_a_dated_value_is_read_at_the_date_that_decides(tmp_path) -> None:
+    rb = book(tmp_path, [threshold_rule()])
+    # 600,000 is above the 2016-17 figure (589,148) but below the 2015 one (625,050).
+    contract = {"value_gbp": 600000}
+    assert fired(rb, as_at="2015-06-01", contract=contract) == []
+    assert fired(rb, as_at="2016-06-01", contract=contract) == ["PROC-901"]
+    assert fired(rb, as_at="2018-06-01", contract=contract) == []
+
+
+def test_the_message_and_the_explanation_show_the_value_of_that_date(tmp_path) -> None:
+    rb = book(tmp_path, [threshold_rule()])
+    result = Checker(rb).check_mapping(
+        rulekit.proposal(as_at="2016-06-01", contract={"value_gbp": 600000})
+    )
+    (finding,) = result.findings
+    assert finding.message == "Above the threshold of £589,148."
+    assert any("589148" in b and "the test threshold" in b for b in finding.because), (
+        finding.because
+    )
+
+
+def test_the_event_date_decides_when_the_proposal_states_it(tmp_path) -> None:
+    # A rule of the first regime, dated by when the procurement began.
+    rule = rulekit.rule(
+        {"contract.route": "competitive_tender"},
+        rid="PROC-902",
+        topic="procurement",
+        valid_to={"day_before": "regime_b_starts"},
+        dated_by="contract.procurement_started_on",
+    )
+    rb = book(tmp_path, [rule])
+    assert rb.rules["PROC-902"].valid_to == "2016-04-17"
+    tender = {"route": "competitive_tender"}
+    # Begun under the first regime, checked long after: still judged under it.
+    started_early = {**tender, "procurement_started_on": "2016-03-01"}
+    assert fired(rb, as_at="2017-01-01", contract=started_early) == ["PROC-902"]
+    # Begun after the change: not under the first regime, whatever as_at says.
+    started_late = {**tender, "procurement_started_on": "2016-05-01"}
+    assert fired(rb, as_at="2016-01-01", contract=started_late) == []
+    # Not stated: as_at decides.
+    assert fired(rb, as_at="2016-01-01", contract=tender) == ["PROC-902"]
+    assert fired(rb, as_at="2017-01-01", contract=tender) == []
+
+
+def test_junit_lists_the_rules_that_applied_by_their_own_dates(tmp_path) -> None:
+    rule = rulekit.rule(
+        {"contract.route": "competitive_tender"},
+        rid="PROC-902",
+        topic="procurement",
+        valid_to="2016-04-17",
+        dated_by="contract.procurement_started_on",
+    )
+    rb = book(tmp_path, [rule])
+    result = Checker(rb).check_mapping(
+        rulekit.proposal(
+            as_at="2020-01-01",
+            contract={"route": "direct_award", "procurement_started_on": "2016-01-01"},
+        )
+    )
+    assert result.evaluated_rules == ("PROC-902",)
+
+
+def test_a_derived_fact_can_join_over_a_list_and_explain_the_item(tmp_path) -> None:
+    fact = {
+        "name": "delivers_statutory_functions",
+        "about": "provider",
+        "means": "the provider delivers a function the law places on the commissioner",
+        "when": {"services[].statutory_function": True},
+        "sources": rulekit.SOURCE,
+    }
+    rule = rulekit.rule(
+        {"all": [{"fact": "delivers_statutory_functions"}, {"provider.model": "social_enterprise"}]}
+    )
+    rb = book(tmp_path, [rule], [fact])
+    services = [
+        {"name": "Day care", "kind": "adult_social_care", "statutory_function": False},
+        {"name": "Assessment", "kind": "adult_social_care", "statutory_function": True},
+    ]
+    result = Checker(rb).check_mapping(rulekit.proposal(services=services))
+    (finding,) = result.findings
+    (step,) = finding.chain
+    assert step.fact == "delivers_statutory_functions"
+    assert step.because == ("services[1].statutory_function is true",)
+    assert fired(rb, services=services[:1]) == []
+
+
+def test_law_currency_is_stated_and_flagged_after_the_review_date(tmp_path) -> None:
+    rb = book(tmp_path, [rulekit.rule({"provider.legal_form": "none"})], reviewed="2026-11-30")
+    assert rb.header()["law_reviewed_to"] == "2026-11-30"
+    assert fired(rb, as_at="2026-11-30") == []
+    later = Checker(rb).check_mapping(rulekit.proposal(as_at="2026-12-01")).findings
+    assert [(f.rule, f.severity, f.topic) for f in later] == [
+        ("LAW-CURRENCY", "info", "governance")
+    ]
+    assert "2026-11-30" in later[0].message
+
+
+def test_the_bundled_rulebook_states_its_review_date() -> None:
+    assert load_rulebook().law_reviewed_to == "2026-11-30"
+
+
+# ---- problems, every one at once
+
+
+def broken(tmp_path: Path, rules: list[dict[str, Any]]) -> RulebookError:
+    with pytest.raises(RulebookError) as caught:
+        book(tmp_path, rules)
+    return caught.value
+
+
+def test_every_problem_in_a_rule_file_is_reported_with_line_and_column(tmp_path) -> None:
+    e = broken(
+        tmp_path,
+        [
+            rulekit.rule({"provider.asset_lok": "none"}, rid="LF-901"),
+            rulekit.rule({"provider.legal_form": {"equal": "none"}}, rid="LF-902"),
+            rulekit.rule({"provider.legal_form": "none"}, rid="LF-903", valid_to="pcts_gone"),
+            rulekit.rule({"provider.legal_form": "none"}, rid="LIA-904"),
+        ],
+    )
+    messages = [p.message for p in e.problems]
+    assert len(e.problems) == 4, messages
+    assert any("provider.asset_lok" in m for m in messages)
+    assert any("unknown operator `equal`" in m for m in messages)
+    assert any("unknown date `pcts_gone`" in m for m in messages)
+    assert any("prefix LIA means `liability`" in m for m in messages)
+    assert all(p.file.endswith("test.yaml") and p.line > 1 and p.column > 1 for p in e.problems)
+
+
+def test_a_rule_using_a_value_outside_its_periods_is_refused(tmp_path) -> None:
+    # The test threshold stops on 2019-12-31; a rule in force in 2020 would have no number.
+    e = broken(tmp_path, [threshold_rule(valid_to="2020-06-30")])
+    assert "2020-01-01" in e.message and "threshold_gbp" in e.message
+
+
+def test_severity_follows_authority_when_a_rule_states_its_basis(tmp_path) -> None:
+    rule = rulekit.rule({"provider.legal_form": "none"}, severity="error", basis="commentary")
+    e = broken(tmp_path, [rule])
+    assert "error resting on commentary" in e.message
+    e = broken(tmp_path, [rulekit.rule({"provider.legal_form": "none"}, basis="law")])
+    assert "cites no legislation" in e.message
