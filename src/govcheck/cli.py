@@ -15,6 +15,7 @@ import contextlib
 import datetime
 import gc
 import json
+import os
 import signal
 import sys
 from typing import IO, Any
@@ -22,11 +23,10 @@ from typing import IO, Any
 import click
 
 from . import __version__
+from .config import FAIL_ON, MAX_JOBS
 from .errors import GovcheckError
 from .model import Summary, fails
 from .textsafe import clean, guard_line
-
-FORMATS = ["text", "json", "sarif", "junit", "markdown", "html", "github"]
 
 
 class Failure(click.ClickException):
@@ -134,15 +134,44 @@ def main() -> None:
     """
 
 
+class FormatSpec(click.ParamType):
+    """`FMT` or `FMT:PATH`, with FMT one of the formats govcheck.render offers."""
+
+    name = "format"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: Any) -> str:
+        from .render import FORMATS
+
+        name, colon, path = str(value).partition(":")
+        if name not in FORMATS:
+            self.fail(
+                f"{value!r}: {name!r} is not a format; choose from {', '.join(FORMATS)}", param, ctx
+            )
+        if colon and not path:
+            self.fail(f"{value!r} names no file after the colon; write {name}:PATH", param, ctx)
+        return str(value)
+
+
+def _format_help() -> str:
+    from .render import FORMATS
+
+    listed = "; ".join(f"{f.name} ({f.purpose})" for f in FORMATS.values())
+    return (
+        "Report format, or FMT:PATH to write that format to PATH. Repeat it to write "
+        f"several reports in one run. Formats: {listed}. "
+        "Default: github when GITHUB_ACTIONS=true, text otherwise."
+    )
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
     "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="Output format.",
+    "formats",
+    type=FormatSpec(),
+    multiple=True,
+    metavar="FMT[:PATH]",
+    help=_format_help(),
 )
 @click.option(
     "--as-at",
@@ -152,16 +181,14 @@ def main() -> None:
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(["error", "warning", "info", "never"]),
-    default="error",
-    show_default=True,
-    help="Exit 1 when a finding at or above this severity is not waived.",
+    type=click.Choice(FAIL_ON),
+    help="Exit 1 when a finding at or above this severity is not waived.  [default: error]",
 )
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Write the report to this file instead of standard output.",
+    type=click.Path(dir_okay=False),
+    help="Write the report of the format without a PATH to this file, not standard output.",
 )
 @click.option(
     "--rules", type=click.Path(file_okay=False), help="Use the rulebook in this directory."
@@ -174,35 +201,77 @@ def main() -> None:
 @click.option(
     "-j",
     "--jobs",
-    type=click.IntRange(1, 64),
-    default=1,
-    show_default=True,
-    help="Check in this many worker processes (output is identical).",
+    type=click.IntRange(1, MAX_JOBS),
+    help="Check in this many worker processes (output is identical).  [default: 1]",
 )
+@click.option(
+    "--color",
+    "--colour",
+    "color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour severities in text and compact reports: auto colours a terminal only "
+    "(NO_COLOR turns it off, FORCE_COLOR on).",
+)
+@click.option(
+    "--junit-fired-only/--junit-all-rules",
+    default=None,
+    help="In JUnit reports, a test case for each rule that fired only, not for every rule "
+    "in force (a far smaller file for a large batch).  [default: all rules]",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    help="Read settings from this file (YAML, or a pyproject.toml with [tool.govcheck]) "
+    "instead of the one found from the working directory upwards.",
+)
+@click.option("--no-config", is_flag=True, help="Read no config file: command-line options only.")
 def check(
     paths: tuple[str, ...],
-    fmt: str,
+    formats: tuple[str, ...],
     as_at: str | None,
-    fail_on: str,
+    fail_on: str | None,
     output: str | None,
     rules: str | None,
     waivers: str | None,
-    jobs: int,
+    jobs: int | None,
+    color: str,
+    junit_fired_only: bool | None,
+    config_file: str | None,
+    no_config: bool,
 ) -> None:
     """Check proposals (files, directories of *.yaml/*.yml/*.json, or - for stdin).
+
+    Settings may also come from .govcheck.yaml, or [tool.govcheck] in pyproject.toml,
+    in this directory or the nearest parent; options given here win.
 
     \b
     Examples:
       govcheck check cases/northtown-cic.yaml
       govcheck check proposals/ --format json --fail-on warning
       govcheck check a.yaml b.json - --as-at 2024-06-01 < c.yaml
-      govcheck check proposals/ -j 2 --format sarif -o govcheck.sarif
+      govcheck check proposals/ --format text --format sarif:govcheck.sarif
+      govcheck check proposals/ -j 2 --format junit:govcheck.xml --junit-fired-only
     """
     from .checker import Checker
     from .output import Destination
     from .parallel import check_all
-    from .render import renderer, renderer_class
+    from .render import FORMATS, renderer, renderer_class
     from .render.text import summary_line
+
+    if config_file and no_config:
+        raise Failure("--config and --no-config cannot be given together")
+    config = _config(config_file, no_config)
+    as_at = as_at or config.as_at
+    fail_on = fail_on or config.fail_on or "error"
+    rules = rules or config.rules
+    waivers = waivers or config.waivers
+    jobs = jobs or config.jobs or 1
+    if junit_fired_only is None:
+        junit_fired_only = bool(config.junit_fired_only)
+    targets = _targets(formats or config.formats, output)
 
     settings = {"rules": rules, "as_at": as_at, "waivers": waivers}
     checker = Checker.from_settings(**settings)
@@ -211,39 +280,130 @@ def check(
     # re-scanning its many small objects while each file's short-lived ones come and go
     # (about a tenth of a long run's time).
     gc.freeze()
-    color = fmt == "text" and output is None and sys.stdout.isatty()
-    try:
-        out = Destination(output, terminal=renderer_class(fmt).terminal)
-    except OSError as e:
-        raise Failure(f"cannot write {output}: {e.strerror or e}") from None
+    outs: list[Destination] = []
     summary = Summary()
     failed = False
     troubles = 0
     try:
-        render = renderer(fmt, out.stream, rulebook=checker.rulebook, color=color)
+        renders = []
+        for fmt, path in targets:
+            try:
+                out = Destination(path, terminal=renderer_class(fmt).terminal)
+            except OSError as e:
+                raise Failure(f"cannot write {path}: {e.strerror or e}") from None
+            outs.append(out)
+            renders.append(
+                renderer(
+                    fmt,
+                    out.stream,
+                    rulebook=checker.rulebook,
+                    color=FORMATS[fmt].colour and _colour(color, out),
+                    fired_only=junit_fired_only,
+                    fail_on=fail_on,
+                )
+            )
         tool, book = checker.header
-        render.start(tool, book)
+        for render in renders:
+            render.start(tool, book)
         for outcome in check_all(checker, files, jobs, settings):
             if outcome.trouble:
                 troubles += 1
                 say(f"govcheck: {outcome.trouble}")
-            render.result(outcome.result)
+            for render in renders:
+                render.result(outcome.result)
             summary.add(outcome.result)
             failed = failed or fails(outcome.result, fail_on)
-        render.finish(summary)
-        out.commit()
+        for render in renders:
+            render.finish(summary)
+        # Every report is complete before any replaces its previous version.
+        for out in outs:
+            out.commit()
     except BrokenPipeError:
-        out.discard()
+        _discard(outs)
         raise
     except OSError as e:
-        out.discard()
-        raise Failure(f"cannot write the report to {out.shown}: {e.strerror or e}") from None
+        _discard(outs)
+        where = ", ".join(o.shown for o in outs) or "standard output"
+        raise Failure(f"cannot write the report to {where}: {e.strerror or e}") from None
     except BaseException:
-        out.discard()
+        _discard(outs)
         raise
-    if fmt == "text" or output:
+    # The one-line summary goes to stderr, unless standard output carries a report made
+    # for a program (JSON, SARIF...), where a merged stream would spoil it.
+    on_stdout = [fmt for fmt, path in targets if path is None]
+    if not on_stdout or on_stdout[0] in ("text", "compact"):
         say(summary_line(summary))
     sys.exit(2 if troubles else 1 if failed else 0)
+
+
+def _discard(outs: list[Any]) -> None:
+    for out in outs:
+        out.discard()
+
+
+def _config(config_file: str | None, no_config: bool) -> Any:
+    from .config import Config, find_config, load_config
+
+    if no_config:
+        return Config()
+    found = config_file or find_config()
+    if not found:
+        return Config()
+    if config_file and not os.path.isfile(config_file):
+        raise Failure(f"no such config file: {config_file}")
+    return load_config(found)  # a ConfigError is a GovcheckError: exit 2, every problem
+
+
+def _targets(formats: tuple[str, ...], output: str | None) -> list[tuple[str, str | None]]:
+    """(format, file or None for standard output) for each report this run writes."""
+    if not formats:
+        # As yamllint's `auto`: inside GitHub Actions, annotations on the changed lines.
+        formats = ("github",) if os.environ.get("GITHUB_ACTIONS") == "true" else ("text",)
+    targets: list[tuple[str, str | None]] = []
+    for spec in formats:
+        name, _, path = spec.partition(":")
+        targets.append((name, path or None))
+    bare = [name for name, path in targets if path is None]
+    if len(bare) > 1:
+        raise Failure(
+            f"only one format can go to {'--output' if output else 'standard output'} "
+            f"(got {', '.join(bare)}); write the others as FMT:PATH"
+        )
+    if output:
+        if not bare:
+            raise Failure(
+                "--output names where the format without a PATH goes, but every "
+                "--format here has its own PATH"
+            )
+        targets = [(name, path or output) for name, path in targets]
+    seen: dict[str, str] = {}
+    for name, path in targets:
+        if path is None:
+            continue
+        key = os.path.normcase(os.path.abspath(path))
+        if key in seen:
+            raise Failure(f"{path} is named for two reports ({seen[key]} and {name})")
+        seen[key] = name
+    return targets
+
+
+def _colour(choice: str, out: Any) -> bool:
+    """Colour this report? --color wins; then NO_COLOR, then FORCE_COLOR (as Python's
+    own colouring reads them); otherwise only on a terminal. A report file is coloured
+    only with --color always."""
+    if choice != "auto":
+        return choice == "always"
+    if out.target is not None:
+        return False
+    stream = out.stream
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _expand(paths: tuple[str, ...]) -> list[str]:
