@@ -20,7 +20,7 @@ file, a directory named like a proposal. The corpus depends only on the seed and
 cases, so a count that changes means govcheck changed.
 
 Files go into batches (directories of --batch files, 100 by default). Each batch is
-checked once per output format `govcheck check --help` offers, and the script counts:
+checked once per output format govcheck.render.FORMATS lists, and the script counts:
 
 - tracebacks (on either stream) and exit codes other than 0, 1 and 2 (a signal too);
 - runs that did not finish within --timeout seconds;
@@ -681,10 +681,13 @@ _MACHINE = {"json", "sarif", "junit"}
 
 
 def cli_formats() -> tuple[str, ...]:
-    """The formats `govcheck check --help` offers (new ones are picked up by themselves)."""
-    proc = subprocess.run([*GOVCHECK, "check", "--help"], capture_output=True, text=True)
-    found = re.search(r"--format\s+\[([a-z|,_-]+)\]", proc.stdout)
-    return tuple(found.group(1).split("|")) if found else DEFAULT_FORMATS
+    """Every format `govcheck check` offers: the one list, govcheck.render.FORMATS (new
+    ones are picked up by themselves)."""
+    try:
+        from govcheck.render import FORMATS
+    except ImportError:
+        return DEFAULT_FORMATS
+    return tuple(FORMATS)
 
 
 @dataclass
