@@ -33,6 +33,12 @@ def test_escapes_are_readable() -> None:
     assert clean("tab\there") == "tab\\there"
 
 
+def test_an_undecodable_file_name_is_shown_as_escapes() -> None:
+    name = b"caf\xe9-\xff.yaml".decode("utf-8", "surrogateescape")
+    assert clean(name) == "caf\\udce9-\\udcff.yaml"
+    clean(name).encode("utf-8")  # writable as UTF-8, not raw bytes
+
+
 def test_ordinary_text_is_unchanged() -> None:
     text = "Northtown PCT: £18m, 3 years – Dr A. Patel (PBC lead) ‘quoted’ café"
     assert clean(text) == text

@@ -22,11 +22,13 @@ import re
 # - U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR;
 # - bidi controls: ALM, LRM, RLM, the embeddings and overrides U+202A-U+202E and the
 #   isolates U+2066-U+2069;
+# - lone surrogates U+D800-U+DFFF: a file name that is not UTF-8 reaches Python as
+#   surrogate escapes, which would be written back as the raw bytes (or not at all);
 # - zero-width and invisible characters: ZWSP, ZWNJ, ZWJ, WORD JOINER, the invisible
 #   operators U+2061-U+2064, MONGOLIAN VOWEL SEPARATOR, SOFT HYPHEN and the BOM.
 _UNSAFE = re.compile(
     "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064"
-    "\u2066-\u2069\ufeff]"
+    "\u2066-\u2069\ud800-\udfff\ufeff]"
 )
 _SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
