@@ -19,6 +19,7 @@ import hashlib
 import pickle
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -190,7 +191,7 @@ class LawInForce:
     table: ValueTable = field(default_factory=ValueTable)
     ruleset: Any = None  # the engine's ruleset, built on first use
 
-    @property
+    @cached_property
     def rule_ids(self) -> tuple[str, ...]:
         return tuple(r.id for r in self.rules)
 
@@ -227,6 +228,7 @@ class Rulebook:
         default_factory=dict, repr=False
     )
     _valued: dict[str, bool] = field(default_factory=dict, repr=False)
+    _event_fields: tuple[str, ...] | None = field(default=None, repr=False)
 
     def header(self) -> dict[str, Any]:
         """The `rulebook` object of a report (report-format.md)."""
@@ -253,8 +255,10 @@ class Rulebook:
     @property
     def event_fields(self) -> tuple[str, ...]:
         """Every proposal date field some rule or fact is dated by."""
-        found = {x.dated_by for x in (*self.rules.values(), *self.facts.values()) if x.dated_by}
-        return tuple(sorted(found))
+        if self._event_fields is None:
+            items = (*self.rules.values(), *self.facts.values())
+            self._event_fields = tuple(sorted({x.dated_by for x in items if x.dated_by}))
+        return self._event_fields
 
     def deciding_dates(self, data: Any, as_at: str) -> DecidingDates:
         """The dates that decide the law for one proposal (its data as loaded)."""
