@@ -84,6 +84,15 @@ class Checker:
         return ({"name": "govcheck", "version": __version__}, self.rulebook.header())
 
     def check_document(self, doc: Document) -> Result:
+        """The result for one loaded proposal. Never raises for the proposal's sake: a
+        failure while checking it (a bug in govcheck, or memory running out) becomes
+        an error finding of this result, so the other files of a batch go on."""
+        try:
+            return self._check_document(doc)
+        except Exception as e:  # the file's result says what happened
+            return failed(doc.path, e)
+
+    def _check_document(self, doc: Document) -> Result:
         data = doc.data if isinstance(doc.data, dict) else {}
         as_at, origin = self._as_at(data)
         result = Result(
@@ -120,18 +129,30 @@ class Checker:
         return datetime.date.today().isoformat(), "today"
 
     def check_path(self, path: str | os.PathLike[str], display: str | None = None) -> Result:
+        """The result for one proposal file, whatever the file holds.
+
+        Only a file that cannot be reached at all (missing, unreadable, a directory)
+        raises, as ``OSError``: that is about the command, not the proposal.
+        """
         shown = display or str(path)
         try:
             doc = load_path(path, display=shown)
         except LoadError as e:
             return unreadable(shown, e.message, e.line, e.column)
+        except OSError:
+            raise
+        except Exception as e:  # the file's result says what happened
+            return failed(shown, e)
         return self.check_document(doc)
 
     def check_bytes(self, raw: bytes, display: str = "<stdin>", fmt: str | None = None) -> Result:
+        """The result for a proposal already in memory; never raises for its content."""
         try:
             doc = load_bytes(raw, display, fmt=fmt)
         except LoadError as e:
             return unreadable(display, e.message, e.line, e.column)
+        except Exception as e:  # the file's result says what happened
+            return failed(display, e)
         return self.check_document(doc)
 
     def check_mapping(self, data: Mapping[str, Any], display: str = "<mapping>") -> Result:
@@ -174,6 +195,21 @@ def unreadable(file: str, message: str, line: int, column: int) -> Result:
     result = Result(file=file, proposal=None, as_at=None)
     result.findings = [schema_finding(message, Location("", line, column))]
     return result
+
+
+def failed(file: str, error: BaseException) -> Result:
+    """The result for a file whose check failed inside govcheck: one error finding that
+    names the failure, so the file counts as not checked (exit 1) and is reported."""
+    what = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    if len(what) > 300:
+        what = what[:297] + "..."
+    return unreadable(
+        file,
+        f"govcheck failed while checking this file ({what}); its findings are unknown. "
+        "This is a fault in govcheck, not in the proposal: please report it with the file",
+        1,
+        1,
+    )
 
 
 def expand_paths(paths: Iterable[str]) -> list[str]:

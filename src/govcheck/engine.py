@@ -34,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -67,8 +68,41 @@ class Evaluation:
 
 # One encoder and decoder for every call: json.dumps/loads rebuild theirs each time
 # when given options, and the engine talks JSON about 25 times per proposal.
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+_encode_json = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), check_circular=False, allow_nan=False
+).encode
 _decode = json.JSONDecoder().decode
+
+# durable-rules' JSON reader takes an exponent only after a fraction: it refuses
+# `1e-05` and `3e+16` (Python's spelling of 0.00001 and 3e16) but reads `1.0e-05` and
+# `3.0e+16`, exactly (with atof). Python writes an exponent always with its sign.
+_EXPONENT = re.compile(r"[0-9]e[-+][0-9]")
+
+
+def _encode(fact: dict[str, Any]) -> str:
+    """A fact (or ruleset) as JSON the engine reads: every number as its reader takes it.
+
+    Integers go as written: the engine reads them with atoll, which holds any value a
+    64-bit integer holds and stops at its bounds beyond, so order comparisons stay true.
+    """
+    text = _encode_json(fact)
+    if _EXPONENT.search(text) is None:  # no float written with an exponent
+        return text
+    return _written(fact)
+
+
+def _written(value: Any) -> str:
+    """JSON of facts (mappings, lists, scalars) with floats spelled for the engine."""
+    if isinstance(value, dict):
+        items = (f"{_encode_json(str(k))}:{_written(v)}" for k, v in value.items())
+        return "{" + ",".join(items) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_written(v) for v in value) + "]"
+    if value.__class__ is float:
+        text = _encode_json(value)  # refuses inf and nan, as for any other fact
+        return text.replace("e", ".0e") if "e" in text and "." not in text else text
+    return _encode_json(value)
+
 
 # The engine's own rule, taking the fact that ends each session (see above).
 _SESSION_END = "govcheck:session-end"
@@ -101,7 +135,7 @@ class Ruleset:
         if handle is None:
             definition = {name: rule.body for name, rule in self.rules.items()}
             definition[_SESSION_END] = {"all": [{"end": {ENTITY: _END_FACT[ENTITY]}}]}
-            text = json.dumps(definition, ensure_ascii=False)
+            text = _encode(definition)
             handle = _handles[self.name] = _core().create_ruleset(self.name, text)
         return handle
 

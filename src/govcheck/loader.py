@@ -197,6 +197,7 @@ def _decode(raw: bytes) -> str:
 
 _MISSING = object()
 _INF = math.inf
+_isfinite = math.isfinite
 _PLAIN_WORDS: dict[str, Any] = {
     "": None,
     "~": None,
@@ -252,6 +253,36 @@ def _plain(value: str) -> Any:
     if _OCT.match(value):
         return int(value, 0)
     return value
+
+
+def _not_finite(literal: str) -> str:
+    """Why a number that is not finite (`.inf`, `.nan`, `1e400`) is refused."""
+    word = literal.lower().lstrip("+-")
+    infinity = "minus infinity" if literal.startswith("-") else "infinity"
+    if word in (".nan", "nan"):
+        what = f"`{literal}` means \"not a number\""
+    elif word in (".inf", "infinity"):
+        what = f"`{literal}` means {infinity}"
+    else:
+        what = f"`{_shown(literal)}` is beyond the largest number there is and becomes {infinity}"
+    return (
+        f"{what}, which a proposal cannot hold: amounts, counts and percentages are "
+        "finite numbers; write the number itself (e.g. 663540), or put it in quotes if it "
+        "is meant as text"
+    )
+
+
+# An escape naming half of a UTF-16 surrogate pair decodes to a code point that is
+# not a character: no UTF-8 writer (a report, the engine) can encode it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _surrogate(char: str) -> str:
+    return (
+        f"this text holds the escape `\\u{ord(char):04x}`, one half of a UTF-16 "
+        "surrogate pair without its other half, which is not a character; write the "
+        "character itself (or, in JSON, both halves of the pair, e.g. `\\ud83d\\ude00`)"
+    )
 
 
 def _describe(value: Any) -> str:
@@ -361,6 +392,14 @@ _SYNTAX_HINTS: tuple[tuple[str, str], ...] = (
         (
             "a value was expected here; write a value, or put the text in quotes if it "
             "starts with a special character"
+        ),
+    ),
+    (
+        "found invalid Unicode character escape code",
+        (
+            "this `\\u` escape is not a character: `\\ud800` to `\\udfff` are halves of "
+            "UTF-16 surrogate pairs, which YAML does not combine; write the character "
+            "itself, or its code point as `\\U0001F600`"
         ),
     ),
     (
@@ -539,6 +578,9 @@ def _walk_yaml(get: Callable[[], Any], text: str) -> tuple[Any, dict[str, Positi
     positions: dict[str, Position] = {"": _ROOT}
     root: dict[str, Any] = {}
     lines: list[str] | None = None
+    # Only a double-quoted `\u`/`\U` escape can make a surrogate (libyaml refuses them;
+    # the pure-Python parser does not): look only when the text has one.
+    escapes = "\\u" in text or "\\U" in text
     # The innermost open collection lives in locals; outer ones on ``stack``.
     stack: list[tuple[Any, str, bool, bool, Any, str]] = []
     container: Any = root
@@ -577,6 +619,8 @@ def _walk_yaml(get: Callable[[], Any], text: str) -> tuple[Any, dict[str, Positi
                             "before the `:`",
                             *_at(event),
                         )
+                elif escapes and style == '"' and _SURROGATE.search(value):
+                    raise LoadError(_surrogate(_SURROGATE.search(value).group()), *_at(event))
                 key_pointer = f"{pointer}/{_escape(value)}"
                 if value in container:
                     first = positions[key_pointer]
@@ -592,6 +636,8 @@ def _walk_yaml(get: Callable[[], Any], text: str) -> tuple[Any, dict[str, Positi
                 continue
             if style:
                 value = event.value
+                if escapes and style == '"' and _SURROGATE.search(value):
+                    raise LoadError(_surrogate(_SURROGATE.search(value).group()), *_at(event))
             else:
                 try:
                     value = _plain(event.value)
@@ -601,6 +647,8 @@ def _walk_yaml(get: Callable[[], Any], text: str) -> tuple[Any, dict[str, Positi
                         f"at most {_MAX_DIGITS:,}; put it in quotes if it is meant as text",
                         *_at(event),
                     ) from None
+                if value.__class__ is float and not _isfinite(value):
+                    raise LoadError(_not_finite(event.value), *_at(event))
             if is_map:
                 container[key] = value
                 key = None
@@ -726,6 +774,8 @@ class _JsonText:
     def __init__(self, text: str) -> None:
         self.text = text
         self.starts = [0] + [m.end() for m in _JSON_BREAKS.finditer(text)]
+        # Only a `\u` escape can make a surrogate: look only when the text has one.
+        self.escapes = "\\u" in text
 
     def position(self, index: int) -> Position:
         line = bisect.bisect_right(self.starts, index)
@@ -876,7 +926,7 @@ def _load_json(text: str) -> tuple[Any, dict[str, Position]]:
 
 def _json_string(src: _JsonText, i: int) -> tuple[str, int]:
     try:
-        return _scanstring(src.text, i + 1, True)
+        value, end = _scanstring(src.text, i + 1, True)
     except json.JSONDecodeError as exc:
         msg = exc.msg
         if msg.startswith("Invalid control character"):
@@ -887,6 +937,11 @@ def _json_string(src: _JsonText, i: int) -> tuple[str, int]:
         else:
             advice = "check the backslash escapes in this string"
         raise src.error(f"JSON syntax error: {msg.lower()}; {advice}", exc.pos) from None
+    if src.escapes:
+        half = _SURROGATE.search(value)
+        if half is not None:
+            raise src.error(_surrogate(half.group()), i)
+    return value, end
 
 
 def _json_scalar(src: _JsonText, i: int) -> tuple[Any, int]:
@@ -918,7 +973,10 @@ def _json_scalar(src: _JsonText, i: int) -> tuple[Any, int]:
         )
     if match.group(1) is None and match.group(2) is None:
         return int(literal), end
-    return float(literal), end
+    number = float(literal)
+    if not _isfinite(number):
+        raise src.error(_not_finite(literal), i)
+    return number, end
 
 
 # ---------------------------------------------------------------------------
