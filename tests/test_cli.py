@@ -11,6 +11,9 @@ from click.testing import CliRunner
 
 from govcheck import __version__
 from govcheck.cli import main
+from govcheck.resources import data_dir
+
+RULES = data_dir("rules")
 
 COOP = rulekit.proposal(
     provider={"legal_form": "co_operative_society", "charitable_status": "applying"},
@@ -56,7 +59,12 @@ def test_json_report_has_the_contract_structure(tmp_path) -> None:
     assert res["proposal"] == "t" and res["as_at"] == "2009-10-01" and res["valid"] is True
     pen = next(f for f in res["findings"] if f["rule"] == "PEN-002")
     assert set(pen) == {"rule", "severity", "topic", "title", "message", "location", "sources",
-                        "because", "waived"}
+                        "because", "why", "remedy", "waived"}
+    # report-format v2: the rule's why and remedy, as the rule file states them
+    [rule] = [r for r in yaml.safe_load((RULES / "pensions.yaml").read_text())["rules"]
+              if r["id"] == "PEN-002"]
+    assert " ".join(pen["why"].split()) == " ".join(rule["why"].split())
+    assert " ".join(pen["remedy"].split()) == " ".join(rule["remedy"].split())
     assert pen["location"]["path"] == "/staff_transfer/pension"
     assert pen["sources"][0]["line"] == 557 and pen["waived"] is None
     assert report["summary"]["files"] == 1 and report["summary"]["error"] >= 1

@@ -153,6 +153,7 @@ def build_finding(
         sources=[dict(s) for s in rule.sources],
         because=because,
         remedy=rule.remedy,
+        why=rule.why,
         fields=fields,
         chain=chain,
     )

@@ -141,6 +141,7 @@ class Finding:
     because: list[str] = field(default_factory=list)
     waived: Waiver | None = None
     remedy: str = ""
+    why: str = ""  # the rule's reason in law or guidance, the same for every finding
     # (field path, actual value, line) for each proposal field the rule read
     fields: list[tuple[str, Any, int | None]] = field(default_factory=list)
     chain: list[ChainStep] = field(default_factory=list)
@@ -165,6 +166,8 @@ class Finding:
             "location": self.location.as_dict(),
             "sources": [dict(s) for s in self.sources],
             "because": list(self.because),
+            "why": self.why or RESERVED_RULES.get(self.rule, {}).get("why") or None,
+            "remedy": self.remedy or None,
             "waived": self.waived.as_dict() if self.waived else None,
         }
 
