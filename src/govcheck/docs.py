@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from .fields import enum_descriptions
-from .model import RULE_TOPICS
+from .model import RESERVED_RULES, RULE_TOPICS
 from .resources import proposal_schema
 from .rulebook import Rule, Rulebook
 
@@ -121,12 +121,17 @@ def rule_reference(rulebook: Rulebook, rules: Iterable[Rule] | None = None) -> s
         out.append(f"- [{t}](#{t}) ({len(by_topic[t])})")
     if rulebook.values.dates or rulebook.values.values:
         out.append("- [dates and values](#dates-and-values)")
+    out.append("- [findings no rule makes](#findings-no-rule-makes)")
     out.append("- [derived facts](#derived-facts)")
     out.append("")
     for t in topics:
         out += [f"## {t}", ""]
         for r in sorted(by_topic[t], key=lambda r: r.id):
             out += [
+                # A stable anchor (#coi-001) for links from reports (SARIF helpUri):
+                # the heading's own anchor changes whenever the title is reworded.
+                f'<a id="{r.id.lower()}"></a>',
+                "",
                 f"### {r.id}: {r.title}",
                 "",
                 f"*{r.severity}* · {_validity(r)} · defined in `{r.file}:{r.line}`",
@@ -154,6 +159,25 @@ def rule_reference(rulebook: Rulebook, rules: Iterable[Rule] | None = None) -> s
                         "",
                     ]
     out += _values_md(rulebook)
+    out += [
+        "## Findings no rule makes",
+        "",
+        "Reports also carry findings under these reserved ids, made by govcheck itself.",
+        "",
+    ]
+    for rid, r in RESERVED_RULES.items():
+        out += [
+            f'<a id="{rid.lower()}"></a>',
+            "",
+            f"### {rid}: {r['title']}",
+            "",
+            f"*{r['severity']}* · topic {r['topic']}",
+            "",
+            "**Why it matters.** " + r["why"],
+            "",
+            "**What to do.** " + r["remedy"],
+            "",
+        ]
     out += ["## Derived facts", ""]
     for f in sorted(rulebook.facts.values(), key=lambda f: f.name):
         out += [

@@ -1,15 +1,24 @@
 """`--format sarif`: SARIF 2.1.0 for code-scanning tools (GitHub, Azure DevOps, IDEs).
 
 One run. `tool.driver.rules` lists every rule of the loaded rulebook (with its help text,
-source quotes and validity dates) plus the reserved `SCHEMA` and `WAIVER-EXPIRED`, so
-each result's `ruleIndex` points at its rule. A waived finding stays a result, with an
-external suppression carrying the waiver's reason, approver and expiry. The document is
-written as it goes: the header (with the rules) first, then each result as its file is
-checked, then the closing brackets.
+source quotes and validity dates) plus the reserved ids (`SCHEMA`, `WAIVER-EXPIRED`...),
+so each result's `ruleIndex` points at its rule; with the bundled rulebook each rule's
+`helpUri` is its entry in the published rule reference (a custom rulebook has none to
+point at, and its help text is carried in full anyway). A waived finding stays a result,
+with an external suppression carrying the waiver's reason, approver and expiry.
+
+Paths are relative to `%SRCROOT%`, which `originalUriBaseIds` defines as the directory
+govcheck ran in (the repository root, in CI). Each result carries a
+`partialFingerprints` entry made of its rule, file and JSON pointer, and not its line,
+so code scanning keeps tracking a finding while lines above it are added or removed.
+
+The document is written as it goes: the header (with the rules) first, then each
+result as its file is checked, then the closing brackets.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path, PurePosixPath
@@ -21,6 +30,11 @@ from .base import Renderer, source_line
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/govcheck/govcheck"
+# The rule reference (docs/rules.md, made by `govcheck rules --format markdown`); each
+# rule's entry has the anchor of its id in lower case (#coi-001).
+RULE_REFERENCE_URI = INFORMATION_URI + "/blob/main/docs/rules.md"
+# Bump the version when what goes into the fingerprint changes.
+FINGERPRINT = "govcheckFinding/v1"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 # The findings no rule produces are described in model.RESERVED_RULES.
@@ -68,10 +82,17 @@ class SarifRenderer(Renderer):
         }
         if rulebook.get("digest"):
             driver["properties"] = {"rulebookDigest": rulebook["digest"]}
+        root = {"%SRCROOT%": {"uri": _directory_uri(Path.cwd())}}
         head = {
             "$schema": SCHEMA_URI,
             "version": "2.1.0",
-            "runs": [{"tool": {"driver": driver}, "columnKind": "unicodeCodePoints"}],
+            "runs": [
+                {
+                    "tool": {"driver": driver},
+                    "originalUriBaseIds": root,
+                    "columnKind": "unicodeCodePoints",
+                }
+            ],
         }
         text = json.dumps(head, indent=2, ensure_ascii=False)
         # Cut the run open after its last member and stream the results into it.
@@ -99,26 +120,30 @@ class SarifRenderer(Renderer):
     def _rules(self) -> list[dict[str, Any]]:
         book = self.rulebook
         out = []
+        bundled = book is not None and _is_bundled(book)
         if book is not None:
             for rule in sorted(book.rules.values(), key=lambda r: r.id):
-                out.append(
-                    _descriptor(
-                        rule.id,
-                        rule.title,
-                        rule.severity,
-                        rule.topic,
-                        rule.why,
-                        rule.remedy,
-                        rule.sources,
-                        rule.valid_from,
-                        rule.valid_to,
-                        f"{rule.file}:{rule.line}",
-                    )
+                described = _descriptor(
+                    rule.id,
+                    rule.title,
+                    rule.severity,
+                    rule.topic,
+                    rule.why,
+                    rule.remedy,
+                    rule.sources,
+                    rule.valid_from,
+                    rule.valid_to,
+                    f"{rule.file}:{rule.line}",
                 )
+                if bundled:
+                    described["helpUri"] = help_uri(rule.id)
+                out.append(described)
         for rid, r in RESERVED.items():
-            out.append(
-                _descriptor(rid, r["title"], r["severity"], r["topic"], r["why"], r["remedy"])
+            described = _descriptor(
+                rid, r["title"], r["severity"], r["topic"], r["why"], r["remedy"]
             )
+            described["helpUri"] = help_uri(rid)  # the same for every rulebook
+            out.append(described)
         return out
 
     # -- results ------------------------------------------------------------------------
@@ -130,6 +155,7 @@ class SarifRenderer(Renderer):
             item["ruleIndex"] = self.index[f.rule]
         item["level"] = LEVELS[f.severity]
         item["message"] = {"text": f.message}
+        item["partialFingerprints"] = {FINGERPRINT: fingerprint(result.file, f)}
         item["locations"] = [
             {
                 "physicalLocation": {
@@ -164,6 +190,34 @@ class SarifRenderer(Renderer):
             props["sources"] = [dict(s) for s in f.sources]
         item["properties"] = props
         return item
+
+
+def help_uri(rule_id: str) -> str:
+    """Where the rule reference describes this rule (or reserved id)."""
+    return f"{RULE_REFERENCE_URI}#{rule_id.lower()}"
+
+
+def fingerprint(file: str, f: Finding) -> str:
+    """What identifies a finding from one run to the next: its rule, its file and the
+    JSON pointer it is at. Not the line (lines move as the file is edited above it), nor
+    the message (it quotes values the author may correct)."""
+    key = "\0".join((f.rule, artifact_path(file), f.location.path))
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _directory_uri(path: Path) -> str:
+    uri = path.resolve().as_uri()
+    return uri if uri.endswith("/") else uri + "/"
+
+
+def _is_bundled(book: Any) -> bool:
+    from ..resources import data_dir
+
+    directory = getattr(book, "directory", None)
+    try:
+        return directory is not None and Path(directory).resolve() == data_dir("rules").resolve()
+    except OSError:
+        return False
 
 
 def _descriptor(
