@@ -11,7 +11,7 @@ everywhere, and `,` and `:` too inside the properties.
 from __future__ import annotations
 
 from ..model import Finding, Result
-from .base import Renderer, source_line
+from .base import Renderer, source_line, waiver_line, with_article
 from .sarif import artifact_path
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -49,10 +49,9 @@ def annotation(result: Result, f: Finding) -> str:
 def _message(f: Finding) -> str:
     lines = []
     if f.waived:
-        w = f.waived
         lines.append(
-            f"waived until {w.expires} by {w.approved_by}: {w.reason} "
-            f"(a {f.severity} that does not fail the check while the waiver is live)"
+            f"{waiver_line(f.waived)} ({with_article(f.severity)} that does not fail the "
+            "check while the waiver is live)"
         )
     lines.append(f.message)
     if f.remedy:
