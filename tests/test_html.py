@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from reportkit import render
 
 from govcheck.cli import main
 
@@ -55,7 +56,6 @@ provider:
 """
 
 
-
 @pytest.fixture(scope="module")
 def page(tmp_path_factory: pytest.TempPathFactory, rules_dir: Path) -> Path:
     d = tmp_path_factory.mktemp("html")
@@ -99,17 +99,20 @@ def test_page_is_self_contained(page: Path) -> None:
     assert "@import" not in text and "url(" not in text and "@font-face" not in text
 
 
-def test_page_has_summary_topics_waiver_and_print_css(page: Path) -> None:
+def test_page_has_verdict_summary_waiver_and_print_css(page: Path) -> None:
     text = page.read_text(encoding="utf-8")
-    assert "2009-02-01" in text  # as-at date in the summary
-    assert "<th>Errors</th>" in text
-    assert "Charitable status</h3>" in text and "Pensions</h3>" in text
-    waived = text.split("Waived findings (accepted risks)</h3>", 1)[1]
-    assert "PEN-002" in waived and "2010-01-01" in waived
+    head = text.split("</header>", 1)[0]
+    # the verdict in plain words, the summary and the as-at date lead the page
+    assert '<div class="verdict not-ready">' in head
+    assert "<strong>Not ready</strong>: 1 unresolved error" in head
+    assert '<p class="summary-text">&lt;script&gt;' in head
+    assert "1 February 2009, from the proposal&#x27;s as_at" in head
+    waived = text.split("Waived: accepted risks", 1)[1]
+    assert "PEN-002" in waived and "Waived until 1 January 2010 by" in waived
     assert "Minister said so &lt;script&gt;" in waived
-    assert "PEN-002" not in text.split("Waived findings", 1)[0].split("</header>", 1)[1]
+    assert "PEN-002" not in text.split("Waived: accepted risks", 1)[0].split("</header>", 1)[1]
     assert "@page { size: A4" in text and "break-inside: avoid" in text
-    assert "<blockquote><p>\u201cCannot be a charity\u201d</p>" in text
+    assert '<p class="quote">\u201cCannot be a charity\u201d</p>' in text
 
 
 def test_several_files_give_one_page_with_a_section_each(tmp_path: Path, rules_dir: Path):
@@ -159,3 +162,76 @@ def test_headless_browser_renders_findings_and_runs_nothing(page: Path, tmp_path
     assert "&lt;img src=x onerror=alert(1)&gt;" in dom
     assert "<img" not in dom.lower() and "<script" not in dom.lower()
     assert "alert(1)" not in proc.stderr
+
+
+NORTHTOWN = Path(__file__).resolve().parent.parent / "cases" / "northtown-cic.yaml"
+
+
+@pytest.fixture(scope="module")
+def northtown(rules_dir: Path) -> str:
+    return render("html", [NORTHTOWN], rules_dir, header={"law_reviewed_to": "2026-11-30"})
+
+
+def test_lead_has_report_date_and_law_review_in_uk_style(northtown: str) -> None:
+    head = northtown.split("</header>", 1)[0]
+    assert "<dt>Report date</dt><dd>3 December 2026</dd>" in head
+    assert "<dt>Law reviewed to</dt><dd>30 November 2026</dd>" in head
+    assert "<dt>Judged as at</dt><dd>1 October 2009, from the proposal&#x27;s as_at</dd>" in head
+    assert "Northtown PCT&#x27;s community services become a staff-led" in head  # summary
+    # and printed pages carry the date in their margin
+    assert '@bottom-left { content: "Governance review \\00B7  3 December 2026"' in northtown
+
+
+def test_unresolved_errors_come_first_then_warnings_then_waived(northtown: str) -> None:
+    body = northtown.split("</header>", 1)[1]
+    order = [body.index(h) for h in ("Unresolved errors", "Warnings to answer", "Waived:")]
+    assert order == sorted(order)
+    # the error (COI-001) is the first finding; the waived error (COI-002) the last
+    rules = re.findall(r"&middot; ([A-Z]+-\d{3}) &middot;", body)
+    assert rules[0] == "COI-001" and rules[-1] == "COI-002"
+
+
+def test_machine_detail_is_in_the_appendix_only(northtown: str) -> None:
+    body, appendix = northtown.split('<section class="appendix">', 1)
+    # JSON pointers, rule-file locations and derived-fact ids: appendix, not body
+    for detail in ("/staff_transfer/pension/nhs_pension_access", "pensions.yaml:", "facts.yaml:"):
+        assert detail not in body and detail in appendix, detail
+    assert "not_nhs_pension_body" not in body and "not_nhs_pension_body" in appendix
+    # sources by title; the hashed seed file only as small print beside it
+    assert "Freeman &amp; Peck (2007) Adult care joint-ventures" in body
+    for name in re.findall(r"\d{3}_[0-9a-f]{16}\.txt", body):
+        assert body.count(name) == body.count(f'<span class="place">({name}')
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (see above)")
+def test_printed_on_a4_it_flows_onto_few_pages(northtown: str, tmp_path: Path) -> None:
+    # Three findings used to print one a page; now they share two A4 pages.
+    page = tmp_path / "report.html"
+    page.write_text(northtown, encoding="utf-8")
+    pdf = tmp_path / "report.pdf"
+    proc = subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+    )
+    assert pdf.exists(), proc.stderr[-2000:]
+    data = pdf.read_bytes()
+    pages = re.findall(rb"/Type\s*/Page\b", data)
+    sizes = {
+        tuple(round(float(x)) for x in m.split())
+        for m in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)
+    }
+    assert sizes == {(0, 0, 595, 842)}  # A4 in points
+    assert 1 <= len(pages) <= 2, len(pages)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
+from reportkit import render
 
 from govcheck.cli import main
 
@@ -43,30 +47,69 @@ def memo(tmp_path_factory: pytest.TempPathFactory, rules_dir) -> str:
     return r.stdout
 
 
-def test_memo_has_title_date_and_counts(memo: str) -> None:
-    assert memo.startswith("# Governance review memo")
-    assert "Judged as at: 2009-02-01" in memo
-    assert "| Proposals | Invalid | Errors | Warnings | Info | Waived |" in memo
+def test_memo_leads_with_title_verdict_and_date(memo: str) -> None:
+    assert memo.startswith("# Governance review: Fernlea therapies &lt;b&gt;co-operative&lt;/b&gt;")
+    lead = memo.split("\n## ", 1)[0]
+    assert "**Not ready**: 1 unresolved error" in lead
+    assert "- Judged as at: 1 February 2009, from the proposal's as_at" in lead
 
 
-def test_findings_grouped_by_topic_with_remedy_and_quotes(memo: str) -> None:
-    pensions = memo.split("\n### Pensions", 1)[1].split("\n### ", 1)[0]
-    assert "ERROR PEN-002" in pensions
-    assert "**What to do:**" in pensions
-    assert "> Will not qualify as an NHS pension provider and may not achieve Direction Status" in (
-        pensions
+def test_findings_errors_first_with_remedy_and_quotes(memo: str) -> None:
+    errors = memo.split("\n## Unresolved errors", 1)[1].split("\n## ", 1)[0]
+    assert "PEN-002" in errors
+    assert "**What to do.**" in errors
+    assert "> \u201cWill not qualify as an NHS pension provider and may not achieve Direction " in (
+        errors
     )
-    assert "8(iii)(b) Assessment of co-operatives, 000_c1c7c90f00c43813.txt line 557" in pensions
-    assert "**Why it fired**" in pensions and "(line 13)" in pensions
+    assert "8(iii)(b) Assessment of co-operatives (000_c1c7c90f00c43813.txt line 557)" in errors
+    assert "**Why it fired**" in errors and "(line 13)" in errors
 
 
 def test_waived_findings_have_their_own_section(memo: str) -> None:
-    before, waived = memo.split("### Waived findings (accepted risks)", 1)
-    assert "CHAR-001" in waived and "CHAR-001" not in before.split("## ", 2)[-1]
-    assert "until 2009-12-31 by PCT board" in waived
-    assert "Reason: Charity Commission letter awaited" in waived
+    before, waived = memo.split("## Waived: accepted risks", 1)
+    assert "CHAR-001" in waived and "CHAR-001" not in before
+    assert "until 31 December 2009 by PCT board" in waived
+    assert ": Charity Commission letter awaited" in waived
+
+
+def test_machine_detail_is_in_the_appendix(memo: str) -> None:
+    body, appendix = memo.split("## Appendix: technical references", 1)
+    assert "/staff\\_transfer/pension" not in body and "pensions.yaml:" not in body
+    assert "direction_status_unlikely" not in body
+    assert "| /staff_transfer/pension/nhs_pension_access |" in appendix
+    assert "pensions.yaml:" in appendix and "direction_status_unlikely (" in appendix
 
 
 def test_proposal_html_is_inert(memo: str) -> None:
     assert "<b>" not in memo
     assert "&lt;b&gt;co-operative&lt;/b&gt;" in memo
+
+
+CASES = Path(__file__).resolve().parent.parent / "cases"
+
+
+def test_memo_and_page_say_the_same_in_the_same_order(rules_dir) -> None:
+    paths = [CASES / "northtown-cic.yaml"]
+    memo = render("markdown", paths, rules_dir)
+    page = render("html", paths, rules_dir)
+    # headings of the memo: groups and numbered findings, in order
+    memo_heads = re.findall(r"^#{2,3} (.+)$", memo.split("## Appendix", 1)[0], re.M)
+    page_heads = [
+        re.sub(r"<[^>]+>", "", h).replace("&amp;", "&")
+        for h in re.findall(
+            r"<h[23][^>]*>(.*?)</h[23]>", page.split('<section class="appendix">', 1)[0]
+        )
+    ]
+    assert memo_heads == page_heads
+    assert memo_heads[:2] == [
+        "Unresolved errors (1)",
+        "1. Declared conflict of interest without stepping out of the decision",
+    ]
+    for words in (
+        "Not ready",
+        ": 1 unresolved error, 1 warning to answer",
+        "Also: 1 error waived as an accepted risk.",
+        "Waived until 31 March 2010 by PCT board, minute 2009/117",
+        "It follows that this legal form is not an NHS pension body",
+    ):
+        assert words in memo and words in page, words

@@ -1,10 +1,14 @@
-"""`--format html`: one self-contained page a governance lead can send as it is.
+"""`--format html`: one self-contained page a board member can read as it is.
 
-No scripts, no external fonts, stylesheets or images: everything is inline, so the
-page opens offline and nothing in it fetches anything. Every piece of proposal text
-(and rule text, which quotes the proposal in messages) goes through `html.escape`.
-A print stylesheet sets the page for A4 and keeps each finding on one page where it
-can. Results are spooled as they arrive so the summary can still come first.
+The page leads with the verdict in plain words, the proposal's summary and the dates;
+then the findings, unresolved errors first (the order and words come from
+`render.board`, shared with the Markdown memo); the machine references are in an
+appendix. No scripts, no external fonts, stylesheets or images: everything is inline, so
+the page opens offline and fetches nothing. All text goes through
+`govcheck.textsafe.clean` and then `html.escape`. The print stylesheet sets A4 pages
+with the report date and page numbers in the margin, and lets findings flow across
+pages rather than pushing each to a page of its own. Results are spooled as they
+arrive, so a batch's overview can still come first.
 """
 
 from __future__ import annotations
@@ -13,81 +17,115 @@ import html
 import tempfile
 from typing import Any
 
-from ..conditions import show
-from ..model import Finding, Result, Summary
-from .base import Renderer, source_line
-from .markdown import topic_groups, topic_title
+from ..model import Result, Summary
+from ..textsafe import clean
+from . import board
+from .base import Renderer, uk_date
 
 
 def e(text: Any) -> str:
-    return html.escape(str(text), quote=True)
+    """Any text, made inert for HTML: unsafe characters shown as escapes, then escaped."""
+    return html.escape(clean(str(text).strip(" \t\n")), quote=True)
 
 
 CSS = """
-:root { --ink:#1b1b1b; --muted:#5a5f66; --rule:#c9ccd1; --paper:#fff;
-  --error:#a4161a; --warning:#9a5b00; --info:#1d4f91; --waived:#4b5563; }
+:root { --ink:#1b1b1b; --muted:#555b63; --rule:#c9ccd1; --paper:#fff;
+  --error:#a4161a; --warning:#8a5200; --info:#1d4f91; --waived:#4b5563; --ok:#1e6b34; }
 * { box-sizing: border-box; }
 html { background:#eceef1; }
-body { margin:0 auto; max-width: 50rem; background:var(--paper); color:var(--ink);
-  font-family: Georgia, "Times New Roman", Times, serif; font-size: 11pt; line-height:1.45;
-  padding: 2.2rem 3rem 3rem; }
-header.memo { border-bottom: 3px double var(--ink); margin-bottom: 1.2rem; padding-bottom:.6rem; }
-.kicker { font-family: Helvetica, Arial, sans-serif; font-size: 8.5pt; letter-spacing:.12em;
-  text-transform: uppercase; color: var(--muted); margin:0; }
-h1 { font-size: 20pt; margin:.2rem 0 .3rem; line-height:1.2; }
-h2 { font-size: 15pt; margin: 1.8rem 0 .4rem; padding-top:.4rem; border-top:1px solid var(--ink); }
-h3 { font-family: Helvetica, Arial, sans-serif; font-size: 10pt; text-transform: uppercase;
-  letter-spacing:.08em; color: var(--muted); margin: 1.4rem 0 .5rem;
-  border-bottom:1px solid var(--rule); padding-bottom:.15rem; }
-h4 { font-size: 12pt; margin: 0 0 .3rem; line-height:1.3; }
-p { margin: .35rem 0; }
-.meta { color: var(--muted); font-size: 9.5pt; margin:.1rem 0; }
-.meta b { color: var(--ink); font-weight: normal; }
-table.counts { border-collapse: collapse; margin: .8rem 0 .2rem;
-  font-family: Helvetica, Arial, sans-serif; font-size: 9.5pt; }
-table.counts th, table.counts td { border:1px solid var(--rule); padding:.25rem .8rem;
-  text-align:right; }
-table.counts th { background:#f4f5f7; font-weight:600; text-align:center; }
-table.counts th:first-child, table.counts td:first-child { text-align:left; }
-.summary-text { font-style: italic; margin:.6rem 0; }
-article.finding { border-left: 4px solid var(--rule); padding: .5rem 0 .6rem .9rem;
-  margin: 0 0 1.1rem; break-inside: avoid; page-break-inside: avoid; }
+body { margin:0 auto; max-width: 52rem; background:var(--paper); color:var(--ink);
+  font-family: Georgia, "Times New Roman", "Liberation Serif", serif; font-size: 11pt;
+  line-height:1.4; padding: 2rem 3rem 2.5rem; }
+.sans, .kicker, .kind, .label, table, .group, .meta, .num, .place, footer.colophon {
+  font-family: "Helvetica Neue", Helvetica, Arial, "DejaVu Sans", sans-serif; }
+header.memo { border-bottom: 3px double var(--ink); padding-bottom:.5rem; margin-bottom:.8rem; }
+.kicker { font-size: 8.5pt; letter-spacing:.1em; text-transform: uppercase; color: var(--muted);
+  margin:0; }
+h1 { font-size: 19pt; margin:.15rem 0 .5rem; line-height:1.2; }
+h2 { font-size: 15pt; margin: 1.2rem 0 .4rem; line-height:1.25; }
+h2.group, h3.group { font-size: 10pt; text-transform: uppercase; letter-spacing:.08em;
+  margin: 1.1rem 0 .5rem; padding-bottom:.15rem; border-bottom: 2px solid var(--rule); }
+h2.group.error, h3.group.error, h2.group.invalid, h3.group.invalid { color: var(--error);
+  border-color: var(--error); }
+h2.group.warning, h3.group.warning { color: var(--warning); border-color: var(--warning); }
+h2.group.info, h3.group.info { color: var(--info); border-color: var(--info); }
+h2.group.waived, h3.group.waived { color: var(--waived); border-color: var(--waived); }
+p { margin: .3rem 0; }
+.verdict { border:1px solid var(--rule); border-left:6px solid var(--ok); padding:.45rem .8rem;
+  margin:.4rem 0 .6rem; background:#f6faf7; }
+.verdict p { margin:0; }
+.verdict .headline { font-size: 13.5pt; }
+.verdict .aside { font-size: 10pt; color: var(--muted); margin-top:.15rem; }
+.verdict.not-ready, .verdict.invalid { border-left-color: var(--error); background:#fbf4f4; }
+.verdict.warnings { border-left-color: var(--warning); background:#fbf7ef; }
+.verdict.waivers { border-left-color: var(--waived); background:#f5f6f7; }
+.summary-text { font-style: italic; margin:.5rem 0; }
+dl.facts { display:flex; flex-wrap:wrap; gap:.1rem 1.4rem; margin:.3rem 0 0; font-size: 9pt;
+  color: var(--muted); font-family: "Helvetica Neue", Helvetica, Arial, sans-serif; }
+dl.facts div { display:flex; gap:.35rem; }
+dl.facts dt { font-weight:600; }
+dl.facts dt::after { content: ":"; }
+dl.facts dd { margin:0; color: var(--ink); }
+table { border-collapse: collapse; font-size: 9pt; width:100%; margin:.4rem 0; }
+th, td { border-bottom:1px solid var(--rule); padding:.2rem .45rem; text-align:left;
+  vertical-align: top; }
+th { font-weight:600; background:#f4f5f7; }
+table.overview td:last-child { width: 45%; font-weight:600; }
+.v-not-ready, .v-invalid { color: var(--error); } .v-warnings { color: var(--warning); }
+.v-ready { color: var(--ok); } .v-waivers { color: var(--waived); }
+article.finding { border-left: 4px solid var(--rule); padding: .1rem 0 .2rem .8rem;
+  margin: 0 0 .9rem; }
 article.error { border-left-color: var(--error); }
 article.warning { border-left-color: var(--warning); }
 article.info { border-left-color: var(--info); }
-article.waived { border-left-color: var(--waived); background:#f7f7f8; }
-.badge { display:inline-block; font-family: Helvetica, Arial, sans-serif; font-size:8pt;
-  font-weight:700; letter-spacing:.06em; text-transform:uppercase; padding:.05rem .4rem;
-  border-radius:2px; color:#fff; vertical-align: .1em; margin-right:.35rem; }
+article.waived { border-left-color: var(--waived); }
+article h3, article h4 { font-size: 12pt; margin: 0 0 .1rem; line-height:1.3; }
+.num { display:inline-block; min-width:1.5em; color: var(--muted); font-weight:normal; }
+.kind { font-size: 8.5pt; color: var(--muted); margin:0 0 .25rem; }
+.badge { display:inline-block; font-size:7.5pt; font-weight:700; letter-spacing:.06em;
+  text-transform:uppercase; padding:.02rem .35rem; border-radius:2px; color:#fff;
+  margin-right:.4rem; background: var(--waived); }
 .badge.error { background: var(--error); } .badge.warning { background: var(--warning); }
 .badge.info { background: var(--info); } .badge.waived { background: var(--waived); }
-.rid { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 9.5pt;
-  color: var(--muted); margin-right:.3rem; }
-.where { font-size: 9pt; color: var(--muted); margin:0 0 .3rem; }
-.message { margin:.3rem 0 .45rem; }
-.label { font-family: Helvetica, Arial, sans-serif; font-size: 8.5pt; font-weight:700;
-  text-transform: uppercase; letter-spacing:.06em; color: var(--muted); margin:.5rem 0 .1rem; }
-ol.chain { margin:.1rem 0 .3rem 1.2rem; padding:0; font-size:10pt; }
-ol.chain li { margin:.1rem 0; }
-code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 9pt;
-  background:#f2f3f5; padding:0 .2rem; border-radius:2px; }
-.todo { background:#f4f7fb; border:1px solid #d6e0ee; padding:.35rem .6rem; margin:.4rem 0; }
-.waiver { background:#fff; border:1px dashed var(--waived); padding:.35rem .6rem; margin:.4rem 0; }
-blockquote { margin:.4rem 0 .4rem .2rem; padding:.1rem 0 .1rem .8rem;
-  border-left:2px solid var(--rule); color:#2b2b2b; }
-blockquote p { margin:0; font-style: italic; }
-blockquote footer { font-size: 8.5pt; color: var(--muted); margin-top:.15rem; font-style: normal; }
-.none { color: var(--muted); font-style: italic; }
-footer.colophon { margin-top:2rem; border-top:1px solid var(--rule); padding-top:.4rem;
-  font-size:8.5pt; color:var(--muted); }
-@page { size: A4; margin: 18mm 16mm 20mm; }
+.waiver { border:1px dashed var(--waived); padding:.2rem .5rem; margin:.3rem 0;
+  font-size:10pt; }
+.label { font-size: 8pt; font-weight:700; text-transform: uppercase; letter-spacing:.06em;
+  color: var(--muted); margin:.35rem 0 .05rem; }
+ul.why { margin:.05rem 0 .2rem 1.1rem; padding:0; font-size:10pt; }
+ul.why li { margin:.05rem 0; }
+code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 8.5pt;
+  background:#f2f3f5; padding:0 .2rem; border-radius:2px; overflow-wrap:anywhere; }
+.todo { background:#f4f7fb; border-left:3px solid #9db4d3; padding:.25rem .6rem; margin:.35rem 0;
+  font-size:10.5pt; }
+.source { margin:.3rem 0 0 .1rem; padding:0 0 0 .7rem; border-left:2px solid var(--rule);
+  font-size:10pt; }
+.source .quote { font-style: italic; margin:0; }
+.source .cite { margin:.05rem 0 0; font-size: 8.5pt; color: var(--muted); }
+.place { font-size: 7.5pt; color: #767b82; overflow-wrap:anywhere; }
+.note { color: var(--muted); font-style: italic; }
+section.file { border-top: 1px solid var(--ink); margin-top: 1.4rem; }
+section.appendix { margin-top: 1.6rem; border-top: 1px solid var(--rule); }
+section.appendix h2 { font-size: 12pt; }
+section.appendix h3 { font-size: 10pt; margin:.6rem 0 .1rem; }
+section.appendix p, section.appendix table { font-size: 8.5pt; color: var(--muted); }
+section.appendix td { color: var(--ink); }
+section.appendix code { font-size: 8pt; }
+footer.colophon { margin-top:1.2rem; border-top:1px solid var(--rule); padding-top:.3rem;
+  font-size:8pt; color:var(--muted); }
+@page { size: A4; margin: 14mm 15mm 16mm;
+  @bottom-left { content: "Governance review \\00B7  REPORT_DATE"; font: 8pt sans-serif;
+    color: #555b63; }
+  @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 8pt sans-serif;
+    color: #555b63; } }
 @media print {
   html { background: none; }
-  body { max-width:none; padding:0; font-size:10.5pt; }
-  h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
-  article.finding { break-inside: avoid; page-break-inside: avoid; }
-  section.file + section.file { break-before: page; page-break-before: always; }
-  .badge { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  body { max-width:none; padding:0; font-size:10pt; line-height:1.35; }
+  .verdict .headline { font-size: 12.5pt; }
+  h1 { font-size: 17pt; }
+  h2, h3, h4, .label, .kind { break-after: avoid; page-break-after: avoid; }
+  article h3, article h4 { font-size: 11pt; }
+  .source, .todo, .waiver, .verdict, li, tr { break-inside: avoid; page-break-inside: avoid; }
+  .badge, .verdict, th, code { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 """
 
@@ -95,151 +133,196 @@ footer.colophon { margin-top:2rem; border-top:1px solid var(--rule); padding-top
 class HtmlRenderer(Renderer):
     def __init__(self, out: Any, **options: Any) -> None:
         super().__init__(out, **options)
-        self.body = tempfile.SpooledTemporaryFile(max_size=8 << 20, mode="w+", encoding="utf-8")
+        spool = tempfile.SpooledTemporaryFile
+        self.body = spool(max_size=8 << 20, mode="w+", encoding="utf-8")
+        self.appendix = spool(max_size=8 << 20, mode="w+", encoding="utf-8")
+        self.overview = spool(max_size=8 << 20, mode="w+", encoding="utf-8")
         self.first: Result | None = None
         self.files = 0
+        self.w = self.body.write
+        self.level = 2  # heading level of a group of findings
 
     def result(self, result: Result) -> None:
-        # The first result waits: alone, it is the whole page and its title the heading.
+        # The first result waits: alone, it is the whole page and its lead the page's head.
         self.files += 1
         if self.first is None:
             self.first = result
             return
         if self.files == 2:
-            self._section(self.first, alone=False)
-        self._section(result, alone=False)
+            self._file(self.first, alone=False)
+        self._file(result, alone=False)
 
-    def _section(self, result: Result, alone: bool) -> None:
-        w = self.body.write
-        title = result.title or result.proposal or result.file
-        c = result.counts()
-        w('<section class="file">\n')
-        if not alone:  # alone, the page header already says all this
-            w(f"<h2>{e(title)}</h2>\n")
-            w(f'<p class="meta">File <b>{e(result.file)}</b>')
-            if result.proposal:
-                w(f" &middot; proposal id <b>{e(result.proposal)}</b>")
-            if result.as_at:
-                w(f" &middot; judged as at <b>{e(result.as_at)}</b> ({e(result.as_at_origin)})")
-            w("</p>\n")
-            w(
-                f'<p class="meta">{c["error"]} error &middot; {c["warning"]} warning &middot; '
-                f"{c['info']} info &middot; {c['waived']} waived</p>\n"
-            )
-        if not result.valid:
-            w(
-                '<p class="message"><strong>This file is not a valid proposal; '
-                "no rule was run on it.</strong></p>\n"
-            )
-        live = [f for f in result.findings if not f.waived]
-        waived = [f for f in result.findings if f.waived]
-        if not result.findings:
-            w(
-                '<p class="none">No findings: no rule in force on this date fired on this '
-                "proposal.</p>\n"
-            )
-        for topic, group in topic_groups(live):
-            w(f"<h3>{e(topic_title(topic))}</h3>\n")
-            for f in group:
-                self._finding(f)
-        if waived:
-            w("<h3>Waived findings (accepted risks)</h3>\n")
-            for f in waived:
-                self._finding(f)
-        w("</section>\n")
+    # ---- one proposal
 
-    def _finding(self, f: Finding) -> None:
-        w = self.body.write
-        kind = "waived" if f.waived else f.severity
-        w(f'<article class="finding {kind}" id="{e(f.rule)}-{f.location.line}">\n')
-        badge = f'<span class="badge {f.severity}">{e(f.severity)}</span>'
-        if f.waived:
-            badge += '<span class="badge waived">waived</span>'
-        w(f'<h4>{badge}<span class="rid">{e(f.rule)}</span>{e(f.title)}</h4>\n')
-        w(
-            f'<p class="where">Line {f.location.line}, <code>{e(f.location.path or "/")}</code>'
-            "</p>\n"
+    def _file(self, result: Result, alone: bool) -> None:
+        self.level = 2 if alone else 3
+        w = self.w
+        if not alone:
+            w('<section class="file">\n')
+        for part in board.walk(result):
+            getattr(self, "_" + type(part).__name__.lower())(part, alone)
+        if not alone:
+            w("</section>\n")
+        self._references(result, alone)
+        if not alone:
+            lead = board.lead(result)
+            self.overview.write(
+                f'<tr><td>{e(lead.title)}<br><span class="place">{e(lead.file)}</span></td>'
+                f'<td class="v-{lead.verdict.status}">{e(lead.verdict.headline)}</td></tr>\n'
+            )
+
+    def _lead(self, lead: board.Lead, alone: bool) -> None:
+        w = self.w
+        if alone:
+            w('<header class="memo">\n')
+            w(self._kicker())
+            w(f"<h1>{e(lead.title)}</h1>\n")
+        else:
+            w(f"<h2>{e(lead.title)}</h2>\n")
+        v = lead.verdict
+        rest = v.headline[len(v.label) :]
+        w(f'<div class="verdict {v.status}"><p class="headline"><strong>{e(v.label)}</strong>')
+        w(f"{e(rest)}</p>")
+        if v.aside:
+            w(f'<p class="aside">{e(v.aside)}</p>')
+        w("</div>\n")
+        if lead.summary:
+            w(f'<p class="summary-text">{e(lead.summary)}</p>\n')
+        facts = board.lead_facts(lead)
+        if alone:
+            facts += board.report_facts(uk_date(self.today), self.rulebook_info)
+        w(_facts(facts))
+        if alone:
+            w("</header>\n")
+
+    def _note(self, note: board.Note, alone: bool) -> None:
+        self.w(f'<p class="note">{e(note.text)}</p>\n')
+
+    def _group(self, group: board.Group, alone: bool) -> None:
+        h = f"h{self.level}"
+        self.w(f'<{h} class="group {group.key}">{e(group.heading)} ({group.count})</{h}>\n')
+
+    def _head(self, head: board.Head, alone: bool) -> None:
+        kind = "waived" if head.waived else head.severity
+        h = f"h{self.level + 1}"
+        self.w(
+            f'<article class="finding {kind}">\n'
+            f'<{h}><span class="num">{head.number}.</span> {e(head.title)}</{h}>\n'
+            f'<p class="kind"><span class="badge {kind}">{e(head.kind)}</span>'
+            f"{' &middot; '.join(e(m) for m in head.meta)}</p>\n"
         )
-        w(f'<p class="message">{e(f.message)}</p>\n')
-        if f.waived:
-            wv = f.waived
-            w(
-                f'<div class="waiver"><strong>Waived</strong> until {e(wv.expires)} by '
-                f"{e(wv.approved_by)}. Reason: {e(wv.reason)}</div>\n"
+
+    def _message(self, message: board.Message, alone: bool) -> None:
+        self.w(f'<p class="message">{e(message.text)}</p>\n')
+
+    def _waivernote(self, note: board.WaiverNote, alone: bool) -> None:
+        self.w(f'<p class="waiver">{e(note.text)}</p>\n')
+
+    def _reasons(self, reasons: board.Reasons, alone: bool) -> None:
+        w = self.w
+        w(f'<p class="label">{e(reasons.heading)}</p>\n<ul class="why">\n')
+        for r in reasons.items:
+            said = e(r.lead)
+            if r.field:
+                said += f" <code>{e(r.field)}</code>: <b>{e(r.value)}</b>"
+            if r.note:
+                said += f' <span class="place">{e(r.note)}</span>'
+            w(f"<li>{said}</li>\n")
+        w("</ul>\n")
+
+    def _remedy(self, remedy: board.Remedy, alone: bool) -> None:
+        self.w(f'<p class="todo"><strong>{e(remedy.heading)}.</strong> {e(remedy.text)}</p>\n')
+
+    def _source(self, source: board.Source, alone: bool) -> None:
+        w = self.w
+        w('<div class="source">')
+        if source.quote:
+            w(f'<p class="quote">\u201c{e(source.quote)}\u201d</p>')
+        w(f'<p class="cite">{e(source.label)}')
+        if source.place:
+            w(f' <span class="place">({e(source.place)})</span>')
+        w("</p></div>\n")
+
+    def _end(self, end: board.End, alone: bool) -> None:
+        self.w("</article>\n")
+
+    # ---- the appendix, the overview and the page
+
+    def _references(self, result: Result, alone: bool) -> None:
+        rows = board.references(result, self.rulebook)
+        if not rows:
+            return
+        a = self.appendix.write
+        if not alone:
+            a(f"<h3>{e(board.lead(result).title)} <code>{e(result.file)}</code></h3>\n")
+        a("<table><tr>" + "".join(f"<th>{e(c)}</th>" for c in board.APPENDIX_COLUMNS) + "</tr>\n")
+        for r in rows:
+            facts = "; ".join(f"<code>{e(f)}</code> ({e(d)})" for f, d in r.facts)
+            a(
+                f"<tr><td>{r.number}</td><td>{e(r.rule)}</td><td>{r.line}:{r.column}</td>"
+                f"<td><code>{e(r.pointer)}</code></td><td>{_code(r.rule_at)}</td>"
+                f"<td>{facts}</td></tr>\n"
             )
-        if f.fields or f.chain or f.because:
-            w('<p class="label">Why it fired</p>\n<ol class="chain">\n')
-            for path, value, line in f.fields:
-                where = f" (line {line})" if line else ""
-                w(
-                    f"<li>The proposal states <code>{e(path)}</code>: "
-                    f"<b>{e(show(value))}</b>{e(where)}</li>\n"
-                )
-            for step in f.chain:
-                because = "; ".join(e(b) for b in step.because)
-                w(
-                    f"<li>Derived: {e(step.means)}, because {because} "
-                    f'<span class="meta">(fact <code>{e(step.fact)}</code>, '
-                    f"{e(step.definition)})</span></li>\n"
-                )
-            rule = self.rulebook.rules.get(f.rule) if self.rulebook is not None else None
-            where = f" ({rule.file}:{rule.line})" if rule else ""
-            w(
-                f"<li>So the check {e(f.rule)}{e(where)} fired: "
-                + "; ".join(e(b) for b in f.because)
-                + "</li>\n"
-            )
-            w("</ol>\n")
-        if f.remedy:
-            w(f'<div class="todo"><strong>What to do.</strong> {e(f.remedy)}</div>\n')
-        for s in f.sources:
-            w("<blockquote>")
-            if s.get("quote"):
-                w(f"<p>\u201c{e(s['quote'])}\u201d</p>")
-            w(f"<footer>{e(source_line(s))}</footer></blockquote>\n")
-        w("</article>\n")
+        a("</table>\n")
+
+    def _kicker(self) -> str:
+        return '<p class="kicker">Governance review</p>\n'
 
     def finish(self, summary: Summary) -> None:
-        w = self.out.write
         first = self.first
-        if self.files == 1 and first is not None:
-            heading = first.title or first.proposal or first.file
+        alone = self.files == 1 and first is not None
+        if alone:
+            assert first is not None
+            heading = board.lead(first).title
+            self._file(first, alone=True)
         else:
             heading = f"{self.files} proposals"
-        version = getattr(self, "tool", {}).get("version", "")
+        w = self.out.write
+        css = CSS.replace("REPORT_DATE", uk_date(self.today))  # digits and a month only
         w('<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n')
         w('<meta name="viewport" content="width=device-width, initial-scale=1">\n')
-        w(f"<title>Governance review: {e(heading)}</title>\n<style>{CSS}</style>\n</head>\n")
-        w('<body>\n<header class="memo">\n<p class="kicker">Governance review</p>\n')
-        w(f"<h1>{e(heading)}</h1>\n")
-        if self.files == 1 and first is not None:
-            if first.as_at:
-                w(
-                    f'<p class="meta">Judged by the law and policy as at <b>{e(first.as_at)}</b>'
-                    f" ({e(first.as_at_origin)})</p>\n"
-                )
-            if first.proposal:
-                w(
-                    f'<p class="meta">Proposal <b>{e(first.proposal)}</b>, file '
-                    f"<b>{e(first.file)}</b></p>\n"
-                )
-        s = summary
+        w(f"<title>Governance review: {e(heading)}</title>\n<style>{css}</style>\n</head>\n")
+        w("<body>\n")
+        if not alone:
+            w('<header class="memo">\n' + self._kicker() + f"<h1>{e(heading)}</h1>\n")
+            s = summary
+            w(
+                f'<p class="verdict-count">{s.files} proposals checked: {s.invalid} not valid; '
+                f"{s.error} unresolved errors, {s.warning} warnings, {s.info} points to note, "
+                f"{s.waived} waived.</p>\n"
+            )
+            w(_facts(board.report_facts(uk_date(self.today), self.rulebook_info)))
+            w('<table class="overview"><tr><th>Proposal</th><th>Verdict</th></tr>\n')
+            _copy(self.overview, w)
+            w("</table>\n</header>\n")
+        _copy(self.body, w)
+        if self.appendix.tell():
+            w(f'<section class="appendix">\n<h2>{e(board.APPENDIX_HEADING)}</h2>\n')
+            w(f"<p>{e(board.APPENDIX_INTRO)}</p>\n")
+            _copy(self.appendix, w)
+            w("</section>\n")
+        else:
+            self.appendix.close()
+        version = self.tool.get("version", "")
+        rules = self.rulebook_info.get("rules", "?")
         w(
-            '<table class="counts"><tr><th>Proposals</th><th>Invalid</th><th>Errors</th>'
-            "<th>Warnings</th><th>Info</th><th>Waived</th></tr>\n"
+            f'<footer class="colophon">Prepared with govcheck {e(version)} on '
+            f"{e(uk_date(self.today))}. {e(board.COLOPHON.format(rules=rules))}</footer>\n"
+            "</body>\n</html>\n"
         )
-        w(
-            f"<tr><td>{s.files}</td><td>{s.invalid}</td><td>{s.error}</td><td>{s.warning}</td>"
-            f"<td>{s.info}</td><td>{s.waived}</td></tr></table>\n</header>\n"
-        )
-        if self.files == 1 and first is not None:
-            self._section(first, alone=True)
-        self.body.seek(0)
-        while chunk := self.body.read(1 << 16):
-            w(chunk)
-        self.body.close()
-        w(
-            f'<footer class="colophon">Prepared with govcheck {e(version)}. Each finding names '
-            "the source passage it rests on; quotations are verbatim from the cited document and "
-            "line.</footer>\n</body>\n</html>\n"
-        )
+
+
+def _code(text: str) -> str:
+    return f"<code>{e(text)}</code>" if text else ""
+
+
+def _facts(facts: list[tuple[str, str]]) -> str:
+    items = "".join(f"<div><dt>{e(k)}</dt><dd>{e(v)}</dd></div>" for k, v in facts)
+    return f'<dl class="facts">{items}</dl>\n'
+
+
+def _copy(spool: Any, write: Any) -> None:
+    spool.seek(0)
+    while chunk := spool.read(1 << 16):
+        write(chunk)
+    spool.close()

@@ -1,9 +1,12 @@
-"""`--format markdown`: a review memo a governance lead can paste into a board paper.
+"""`--format markdown`: the review memo a governance lead pastes into a board paper.
 
-Per file: title, as-at date, summary counts, then findings grouped by topic, each with
-its explanation chain, what to do and the source quotes; waived findings in their own
-section with the waiver's reason and expiry. Results are written to a spooled
-temporary file as they arrive, so the summary of a batch can still come first.
+The same order and words as the HTML page (both come from `render.board`): the verdict
+in plain words, the proposal's summary and dates; the findings, unresolved errors first,
+each with its reasons, what to do and its sources named by title; the machine
+references in an appendix. Every piece of text goes through `govcheck.textsafe.clean`
+and then `md`, so nothing from a proposal becomes raw HTML, a heading, a list, a link
+or a table cell of its own in any CommonMark renderer. Results are spooled as they
+arrive, so a batch's overview can still come first.
 """
 
 from __future__ import annotations
@@ -12,111 +15,214 @@ import re
 import tempfile
 from typing import Any
 
-from ..conditions import show
-from ..model import TOPICS, Finding, Result, Summary
-from .base import Renderer, source_line
+from ..model import Result, Summary
+from ..textsafe import clean, guard_text
+from . import board
+from .base import Renderer, uk_date
 
-ENTITY = re.compile(r"&(?=#?\w+;)")
+# Characters that can start inline structure anywhere in a line: escapes, code spans,
+# emphasis, links and images, raw HTML and autolinks, table cells, strikethrough.
+_INLINE = re.compile(r"[\\`*\[\]|~#]")
+# `_` makes emphasis only at a word's edge; inside a word (nhs_pension_access) it is inert.
+_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+# An ampersand that would start a character reference (&lt; &#60;) is shown as itself.
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+# What makes a block when it starts a line: a quote, a list item, a setext underline,
+# an ordered list item (`1.` or `1)`).
+_BLOCK_START = re.compile(r"^([>+=-]|\d{1,9}(?=[.)]))")
+_SPACES = re.compile(r" {2,}")
 
 
 def md(text: Any) -> str:
-    """Proposal text made inert: no raw HTML, no accidental Markdown structure."""
-    s = ENTITY.sub("&amp;", str(text)).replace("<", "&lt;").replace(">", "&gt;")
-    for ch in "\\`*[]|":
-        s = s.replace(ch, "\\" + ch)
-    return " ".join(s.split())
+    """Any text, made inert for Markdown: one line, no raw HTML, no structure of its own.
+
+    Line breaks and other unsafe characters inside the text are shown as escapes
+    (`\\n`), by `clean`; runs of spaces become one, so none can indent a code block
+    or end a line with a hard break."""
+    s = _SPACES.sub(" ", clean(str(text).strip(" \t\n"))).strip(" ")
+    s = _INLINE.sub(lambda m: "\\" + m.group(), s)
+    s = _UNDERSCORE.sub(r"\\_", s)
+    s = _ENTITY.sub("&amp;", s).replace("<", "&lt;").replace(">", "&gt;")
+    return _BLOCK_START.sub(_unblock, s)
 
 
-def topic_groups(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
-    order = {t: i for i, t in enumerate(TOPICS)}
-    topics = sorted({f.topic for f in findings}, key=lambda t: (order.get(t, 99), t))
-    return [(t, [f for f in findings if f.topic == t]) for t in topics]
+def _unblock(m: re.Match[str]) -> str:
+    """`1.` -> `1\\.`, `#` -> `\\#`: the same characters, no longer a block marker."""
+    return m.group() + "\\" if m.group()[0].isdigit() else "\\" + m.group()
 
 
-def topic_title(topic: str) -> str:
-    return topic.replace("-", " ").capitalize()
+def code(text: Any) -> str:
+    """Text as a code span (shown literally, never parsed), fenced past any backticks."""
+    s = _SPACES.sub(" ", clean(str(text).strip(" \t\n")))
+    longest = max((len(run) for run in re.findall(r"`+", s)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if s.startswith("`") or s.endswith("`") or not s.strip() else ""
+    return f"{fence}{pad}{s}{pad}{fence}"
 
 
 class MarkdownRenderer(Renderer):
     def __init__(self, out: Any, **options: Any) -> None:
         super().__init__(out, **options)
-        self.body = tempfile.SpooledTemporaryFile(max_size=8 << 20, mode="w+", encoding="utf-8")
-        self.titles: list[str] = []
+        spool = tempfile.SpooledTemporaryFile
+        self.body = spool(max_size=8 << 20, mode="w+", encoding="utf-8")
+        self.appendix = spool(max_size=8 << 20, mode="w+", encoding="utf-8")
+        self.overview = spool(max_size=8 << 20, mode="w+", encoding="utf-8")
+        self.first: Result | None = None
+        self.files = 0
+        self.w = lambda text: self.body.write(guard_text(text))
+        self.level = 2  # heading level of a group of findings
 
     def result(self, result: Result) -> None:
-        w = self.body.write
-        title = result.title or result.proposal or result.file
-        self.titles.append(title)
-        c = result.counts()
-        w(f"## {md(title)}\n\n")
-        w(f"- File: {md(result.file)}\n")
-        if result.proposal:
-            w(f"- Proposal id: {md(result.proposal)}\n")
-        if result.as_at:
-            w(f"- Judged as at: {result.as_at} ({result.as_at_origin})\n")
-        w(
-            f"- Findings: **{c['error']} error**, {c['warning']} warning, {c['info']} info; "
-            f"{c['waived']} waived\n\n"
-        )
-        if not result.valid:
-            w("**This file is not a valid proposal; no rule was run on it.**\n\n")
-        live = [f for f in result.findings if not f.waived]
-        waived = [f for f in result.findings if f.waived]
-        if not result.findings:
-            w("No findings: no rule in force on this date fired on this proposal.\n\n")
-        for topic, group in topic_groups(live):
-            w(f"### {topic_title(topic)}\n\n")
-            for f in group:
-                self._finding(f, result)
-        if waived:
-            w("### Waived findings (accepted risks)\n\n")
-            for f in waived:
-                self._finding(f, result)
+        # The first result waits: alone, its lead is the memo's head.
+        self.files += 1
+        if self.first is None:
+            self.first = result
+            return
+        if self.files == 2:
+            self._file(self.first, alone=False)
+        self._file(result, alone=False)
 
-    def _finding(self, f: Finding, result: Result) -> None:
-        w = self.body.write
-        w(f"#### {f.severity.upper()} {f.rule}: {md(f.title)}\n\n")
-        w(f"*At line {f.location.line} (`{f.location.path or '/'}`).*\n\n")
-        w(md(f.message) + "\n\n")
-        if f.waived:
-            wv = f.waived
-            w(
-                f"**Waived** until {md(wv.expires)} by {md(wv.approved_by)}. "
-                f"Reason: {md(wv.reason)}\n\n"
+    # ---- one proposal
+
+    def _file(self, result: Result, alone: bool) -> None:
+        self.level = 2 if alone else 3
+        for part in board.walk(result):
+            getattr(self, "_" + type(part).__name__.lower())(part, alone)
+        self._references(result, alone)
+        if not alone:
+            lead = board.lead(result)
+            self.overview.write(  # a table row starts with `|`, never with `::`
+                f"| {md(lead.title)} | {md(lead.file)} | {md(lead.verdict.headline)} |\n"
             )
-        if f.fields or f.chain or f.because:
-            w("**Why it fired**\n\n")
-            for path, value, line in f.fields:
-                where = f" (line {line})" if line else ""
-                w(f"- The proposal states {md(path)}: {md(show(value))}{where}\n")
-            for step in f.chain:
-                because = "; ".join(md(b) for b in step.because)
-                w(
-                    f"- Derived: {md(step.means)}, because {because} "
-                    f"(fact `{step.fact}`, {step.definition})\n"
-                )
-            if f.because:
-                w("- The check: " + "; ".join(md(b) for b in f.because) + "\n")
-            w("\n")
-        if f.remedy:
-            w(f"**What to do:** {md(f.remedy)}\n\n")
-        for s in f.sources:
-            w(f"> {md(s['quote'])}\n>\n" if s.get("quote") else "")
-            w(f"> — {md(source_line(s))}\n\n")
+
+    def _lead(self, lead: board.Lead, alone: bool) -> None:
+        w = self.w
+        if alone:
+            w(f"# Governance review: {md(lead.title)}\n\n")
+        else:
+            w(f"## {md(lead.title)}\n\n")
+        v = lead.verdict
+        aside = f"  \n{md(v.aside)}" if v.aside else ""
+        w(f"**{md(v.label)}**{md(v.headline[len(v.label) :])}{aside}\n\n")
+        if lead.summary:
+            w(f"*{md(lead.summary)}*\n\n")
+        facts = board.lead_facts(lead)
+        if alone:
+            facts += board.report_facts(uk_date(self.today), self.rulebook_info)
+        w(_facts(facts))
+
+    def _note(self, note: board.Note, alone: bool) -> None:
+        self.w(f"{md(note.text)}\n\n")
+
+    def _group(self, group: board.Group, alone: bool) -> None:
+        self.w(f"{'#' * self.level} {md(group.heading)} ({group.count})\n\n")
+
+    def _head(self, head: board.Head, alone: bool) -> None:
+        meta = " · ".join(md(m) for m in head.meta)
+        self.w(
+            f"{'#' * (self.level + 1)} {head.number}. {md(head.title)}\n\n"
+            f"**{md(head.kind)}**{' · ' + meta if meta else ''}\n\n"
+        )
+
+    def _message(self, message: board.Message, alone: bool) -> None:
+        self.w(f"{md(message.text)}\n\n")
+
+    def _waivernote(self, note: board.WaiverNote, alone: bool) -> None:
+        self.w(f"*{md(note.text)}*\n\n")
+
+    def _reasons(self, reasons: board.Reasons, alone: bool) -> None:
+        w = self.w
+        w(f"**{md(reasons.heading)}**\n\n")
+        for r in reasons.items:
+            said = md(r.lead)
+            if r.field:
+                said += f" {code(r.field)}: **{md(r.value)}**"
+            if r.note:
+                said += f" {md(r.note)}"
+            w(f"- {said}\n")
+        w("\n")
+
+    def _remedy(self, remedy: board.Remedy, alone: bool) -> None:
+        self.w(f"**{md(remedy.heading)}.** {md(remedy.text)}\n\n")
+
+    def _source(self, source: board.Source, alone: bool) -> None:
+        w = self.w
+        if source.quote:
+            w(f"> \u201c{md(source.quote)}\u201d\n>\n")
+        place = f" ({md(source.place)})" if source.place else ""
+        w(f"> \u2014 {md(source.label)}{place}\n\n")
+
+    def _end(self, end: board.End, alone: bool) -> None:
+        pass
+
+    # ---- the appendix, the overview and the memo
+
+    def _references(self, result: Result, alone: bool) -> None:
+        rows = board.references(result, self.rulebook)
+        if not rows:
+            return
+
+        def a(text: str) -> None:
+            self.appendix.write(guard_text(text))
+
+        if not alone:
+            a(f"### {md(board.lead(result).title)} ({md(result.file)})\n\n")
+        a("| " + " | ".join(board.APPENDIX_COLUMNS) + " |\n")
+        a("|---:|---|---|---|---|---|\n")
+        for r in rows:
+            facts = "; ".join(f"{md(f)} ({md(d)})" for f, d in r.facts)
+            a(
+                f"| {r.number} | {md(r.rule)} | {r.line}:{r.column} | {md(r.pointer)} "
+                f"| {md(r.rule_at)} | {facts} |\n"
+            )
+        a("\n")
 
     def finish(self, summary: Summary) -> None:
-        w = self.out.write
-        version = getattr(self, "tool", {}).get("version", "")
-        w("# Governance review memo\n\n")
-        if len(self.titles) == 1:
-            w(f"**Proposal:** {md(self.titles[0])}\n\n")
-        w(f"Prepared with govcheck {version}. ")
-        w("Each finding cites the source passage it rests on.\n\n")
-        w("| Proposals | Invalid | Errors | Warnings | Info | Waived |\n")
-        w("|---:|---:|---:|---:|---:|---:|\n")
-        s = summary
-        w(f"| {s.files} | {s.invalid} | {s.error} | {s.warning} | {s.info} | {s.waived} |\n\n")
-        self.body.seek(0)
-        while chunk := self.body.read(1 << 16):
-            w(chunk)
-        self.body.close()
+        first = self.first
+        alone = self.files == 1 and first is not None
+        if alone:
+            assert first is not None
+            self._file(first, alone=True)
+        out: list[str] = []
+        w = out.append
+        if not alone:
+            s = summary
+            w(f"# Governance review: {self.files} proposals\n\n")
+            w(
+                f"{s.files} proposals checked: {s.invalid} not valid; {s.error} unresolved "
+                f"errors, {s.warning} warnings, {s.info} points to note, {s.waived} waived.\n\n"
+            )
+            w(_facts(board.report_facts(uk_date(self.today), self.rulebook_info)))
+            w("| Proposal | File | Verdict |\n|---|---|---|\n")
+            self.out.write("".join(out))
+            out.clear()
+            _copy(self.overview, self.out.write)
+            self.out.write("\n")
+        else:
+            self.overview.close()
+        _copy(self.body, self.out.write)
+        if self.appendix.tell():
+            w(f"## {md(board.APPENDIX_HEADING)}\n\n{md(board.APPENDIX_INTRO)}\n\n")
+            self.out.write("".join(out))
+            out.clear()
+            _copy(self.appendix, self.out.write)
+        else:
+            self.appendix.close()
+        version = self.tool.get("version", "")
+        rules = self.rulebook_info.get("rules", "?")
+        w(
+            f"---\n\n*Prepared with govcheck {code(version)} on {md(uk_date(self.today))}. "
+            f"{md(board.COLOPHON.format(rules=rules))}*\n"
+        )
+        self.out.write("".join(out))
+
+
+def _facts(facts: list[tuple[str, str]]) -> str:
+    return "".join(f"- {md(k)}: {md(v)}\n" for k, v in facts) + "\n"
+
+
+def _copy(spool: Any, write: Any) -> None:
+    spool.seek(0)
+    while chunk := spool.read(1 << 16):
+        write(chunk)
+    spool.close()
