@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..conditions import show
-from ..model import TOPICS, Finding, Result
+from ..model import TOPIC_TITLES, TOPICS, Finding, Result
 from .base import (
     NO_FINDINGS,
     NOT_VALID,
@@ -54,7 +54,7 @@ SEVERITY_NAMES = {"error": "Error", "warning": "Warning", "info": "Note"}
 
 def topic_title(topic: str) -> str:
     """'conflict-of-interest' -> 'Conflict of interest'."""
-    return topic.replace("-", " ").capitalize()
+    return TOPIC_TITLES.get(topic) or topic.replace("-", " ").capitalize()
 
 
 @dataclass(frozen=True)
