@@ -345,7 +345,10 @@ def test_github_escapes_newlines_and_percent_in_messages(tmp_path, monkeypatch) 
     proposal(tmp_path / "p.yaml", person="Dr A 100%\nsecond line")
     code, out, _ = run("check", "p.yaml", "--rules", str(rules), "--format", "github")
     (line,) = out.splitlines()
-    assert line.split("::", 2)[2].startswith("Dr A 100%25%0Asecond line has not stepped out.")
+    # report-format v2, "Text safety": a line break from the proposal is shown as `\n`;
+    # the annotation's own line breaks (between message and remedy) stay %0A.
+    message = line.split("::", 2)[2]
+    assert message.startswith("Dr A 100%25\\nsecond line has not stepped out.%0AWhat to do:")
 
 
 # -- --output, summary, exit codes ---------------------------------------------------

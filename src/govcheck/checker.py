@@ -59,10 +59,14 @@ class Checker:
         *,
         as_at: str | None = None,
         shared_waivers: Iterable[SharedWaiver] = (),
+        validate_only: bool = False,
     ) -> None:
+        """`validate_only` stops each check after the schema step (load and validate,
+        with cross-references and waiver rules), as `govcheck validate` does."""
         self.rulebook = rulebook or load_rulebook()
         self.as_at = as_at
         self.shared_waivers = list(shared_waivers)
+        self.validate_only = validate_only
 
     @classmethod
     def from_settings(
@@ -71,13 +75,15 @@ class Checker:
         rules: str | None = None,
         as_at: str | None = None,
         waivers: str | None = None,
+        validate_only: bool = False,
     ) -> Checker:
-        """A checker built from plain settings (paths and dates), as a worker process
+        """A checker built from plain settings (paths, dates, flags), as a worker process
         receives them: the rulebook directory (None for the bundled one), the as-at date
-        that overrides each proposal's, and a shared waivers file."""
+        that overrides each proposal's, a shared waivers file, and the others as for
+        the constructor."""
         rulebook = load_rulebook(rules)
         shared = load_shared(waivers, rulebook.rules.keys()) if waivers else []
-        return cls(rulebook, as_at=as_at, shared_waivers=shared)
+        return cls(rulebook, as_at=as_at, shared_waivers=shared, validate_only=validate_only)
 
     @property
     def header(self) -> tuple[dict[str, str], dict[str, Any]]:
@@ -104,7 +110,7 @@ class Checker:
             summary=_summary(data.get("summary")),
         )
         problems = validate(doc, self.rulebook.rules.keys())
-        if problems:
+        if problems or self.validate_only:
             result.findings = sorted(problems, key=Finding.sort_key)
             return result
         facts = extract(data, self.rulebook.catalogue, as_at)

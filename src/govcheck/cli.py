@@ -432,45 +432,37 @@ def validate(paths: tuple[str, ...], rules: str | None, fmt: str) -> None:
     """Run the schema step alone: is each file a valid proposal?
 
     Checks the schema, dates, and cross-references (a waiver's rule must exist in the
-    rulebook). Exit 0 when all are valid, 1 when any is not.
+    rulebook). Exit 0 when all are valid, 1 when any is not, 2 when a file cannot be
+    read (the others are still validated).
 
     \b
     Example:
       govcheck validate cases/northtown-cic.yaml
     """
-    from .checker import expand_paths, unreadable
-    from .loader import LoadError, load_bytes, load_path
-    from .model import Result
-    from .validate import validate as run_validate
+    from .checker import Checker
+    from .parallel import check_all
 
-    rulebook = _load_rulebook(rules)
-    try:
-        files = expand_paths(paths)
-    except FileNotFoundError as e:
-        raise Failure(f"no such file or directory: {e.args[0]}") from None
-    bad = 0
+    settings: dict[str, Any] = {"rules": rules, "validate_only": True}
+    checker = Checker.from_settings(**settings)
+    files = _expand(paths)
+    bad = troubles = 0
     results = []
-    for path in files:
-        try:
-            doc = load_bytes(sys.stdin.buffer.read(), "<stdin>") if path == "-" else load_path(path)
-        except LoadError as e:
-            result = unreadable(path, e.message, e.line, e.column)
-        except OSError as e:
-            raise Failure(f"cannot read {path}: {e.strerror}") from None
-        else:
-            result = Result(path, doc.data.get("id"), doc.data.get("as_at"))
-            result.findings = run_validate(doc, rulebook.rules.keys())
-        results.append(result)
-        bad += not result.valid
+    for outcome in check_all(checker, files, 1, settings):
+        if outcome.trouble:
+            troubles += 1
+            say(f"govcheck: {outcome.trouble}")
+        results.append(outcome.result)
+        bad += not outcome.result.valid
     if fmt == "json":
         click.echo(json.dumps([r.as_dict() for r in results], indent=2))
     else:
         for r in results:
             if r.valid:
-                click.echo(f"{r.file}: valid proposal")
+                click.echo(guard_line(f"{clean(r.file)}: valid proposal"))
             for f in r.findings:
-                click.echo(f"{r.file}:{f.location.line}:{f.location.column}: {f.message}")
-    sys.exit(1 if bad else 0)
+                where = f"{clean(r.file)}:{f.location.line}:{f.location.column}"
+                click.echo(guard_line(f"{where}: {clean(f.message)}"))
+    sys.exit(2 if troubles else 1 if bad else 0)
 
 
 @main.command()
@@ -640,7 +632,7 @@ def init(path: str, schema: str | None) -> None:
         ref = write_starter(Path(path), schema=schema)
     except InitError as e:
         raise Failure(str(e)) from None
-    click.echo(f"wrote {path} (schema: {ref}); check it with: govcheck check {path}", err=True)
+    say(f"wrote {path} (schema: {ref}); check it with: govcheck check {path}")
 
 
 def run(argv: list[str] | None = None) -> tuple[int, str, str]:

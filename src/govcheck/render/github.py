@@ -4,13 +4,17 @@
 
 Errors become `::error`, warnings `::warning`, info `::notice`; a waived finding is a
 `::notice` whose title says "waived", so the accepted risk stays visible without
-failing the job. Values are escaped as GitHub's toolkit does: `%`, CR and LF
-everywhere, and `,` and `:` too inside the properties.
+failing the job. Every piece of text goes through `govcheck.textsafe.clean` first (no
+raw control, bidi or zero-width character reaches the log; a line break in a value is
+shown as `\n`), then values are escaped as GitHub's toolkit does: `%`, CR and LF
+everywhere, and `,` and `:` too inside the properties. The line breaks left are the
+annotation's own, between its parts.
 """
 
 from __future__ import annotations
 
 from ..model import Finding, Result
+from ..textsafe import clean
 from .base import Renderer, source_line, waiver_line, with_article
 from .sarif import artifact_path
 
@@ -42,7 +46,7 @@ def annotation(result: Result, f: Finding) -> str:
         props.append(("col", str(max(f.location.column, 1))))
     waived = " (waived)" if f.waived else ""
     props.append(("title", f"{f.rule}{waived} {f.title}"))
-    head = ",".join(f"{k}={escape_property(v)}" for k, v in props)
+    head = ",".join(f"{k}={escape_property(clean(v))}" for k, v in props)
     return f"::{command} {head}::{escape_data(_message(f))}"
 
 
@@ -61,4 +65,4 @@ def _message(f: Finding) -> str:
         if s.get("quote"):
             line += f' \u2014 "{s["quote"]}"'
         lines.append(line)
-    return "\n".join(lines)
+    return "\n".join(clean(line) for line in lines)

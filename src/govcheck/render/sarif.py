@@ -103,7 +103,9 @@ class SarifRenderer(Renderer):
     def result(self, result: Result) -> None:
         for finding in result.findings:
             item = json.dumps(self._result(result, finding), indent=2, ensure_ascii=False)
-            item = "\n".join("        " + line for line in item.splitlines())
+            # Split on "\n" only: json.dumps escapes it inside strings, but leaves U+2028,
+            # U+0085 and U+001C raw, and str.splitlines() would split there too.
+            item = "\n".join("        " + line for line in item.split("\n"))
             self.out.write(("\n" if self.first else ",\n") + item)
             self.first = False
 

@@ -1,11 +1,18 @@
-"""The report for people: each finding with its place, reasons, remedy and sources."""
+"""The report for people: each finding with its place, reasons, remedy and sources.
+
+It is also what the pre-commit hook prints into CI logs, so nothing from a proposal, a
+key or a file name reaches it raw: every such string goes through
+`govcheck.textsafe.clean` (line breaks, controls, bidi and zero-width characters shown
+as escapes, workflow commands broken up) and every line through `guard_line`.
+"""
 
 from __future__ import annotations
 
 import textwrap
 
 from ..model import Result, Summary
-from .base import Renderer, source_line
+from ..textsafe import clean, guard_text
+from .base import Renderer, as_at_origin, source_line, waiver_line
 
 COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 RESET = "\033[0m"
@@ -15,26 +22,23 @@ class TextRenderer(Renderer):
     terminal = True
 
     def result(self, result: Result) -> None:
-        w = self.out.write
-        title = f" — {result.title}" if result.title else ""
-        origin = {
-            "proposal": "the proposal's as_at",
-            "command line": "--as-at",
-            "today": "today's date",
-        }.get(result.as_at_origin, result.as_at_origin)
-        dated = f" (as at {result.as_at}, from {origin})" if result.as_at else ""
-        w(f"{result.file}{title}{dated}\n")
+        parts: list[str] = []
+        w = parts.append
+        file = clean(result.file)
+        title = f" — {clean(result.title)}" if result.title else ""
+        origin = as_at_origin(result.as_at_origin)
+        dated = f" (as at {clean(result.as_at)}, from {origin})" if result.as_at else ""
+        w(f"{file}{title}{dated}\n")
         if not result.findings:
             w("  no findings\n\n")
-            return
         for f in result.findings:
             sev = f.severity.upper()
             if self.color:
                 sev = COLOURS[f.severity] + sev + RESET
             waived = "  [WAIVED]" if f.waived else ""
-            w(f"\n  {sev} {f.rule}  {f.title}{waived}\n")
-            w(f"    at {result.file}:{f.location.line}:{f.location.column}")
-            w(f"  ({f.location.path or '/'})\n")
+            w(f"\n  {sev} {clean(f.rule)}  {clean(f.title)}{waived}\n")
+            w(f"    at {file}:{f.location.line}:{f.location.column}")
+            w(f"  ({clean(f.location.path or '/')})\n")
             w(_wrap(f.message, "    "))
             if f.because:
                 w("    why it fired:\n")
@@ -43,22 +47,24 @@ class TextRenderer(Renderer):
             if f.remedy:
                 w(_wrap("what to do: " + f.remedy, "    ", "      "))
             if f.waived:
-                wv = f.waived
-                w(_wrap(f"waived until {wv.expires} by {wv.approved_by}: {wv.reason}", "    "))
+                w(_wrap(waiver_line(f.waived), "    "))
             for s in f.sources:
                 w(_wrap("source: " + source_line(s), "    ", "      "))
                 if s.get("quote"):
                     w(_wrap(f"\u201c{s['quote']}\u201d", "      ", "       "))
-        w("\n")
+        if result.findings:
+            w("\n")
+        self.out.write(guard_text("".join(parts)))
 
     def finish(self, summary: Summary) -> None:
         pass  # the CLI writes the one-line summary on stderr
 
 
 def _wrap(text: str, first: str, rest: str | None = None) -> str:
+    """`text` made inert, then wrapped at 100 columns with these indents."""
     return (
         textwrap.fill(
-            text,
+            clean(text),
             width=100,
             initial_indent=first,
             subsequent_indent=rest if rest is not None else first,
