@@ -54,14 +54,7 @@ UNSAFE = re.compile(
     "\u2066-\u2069\ufeff]"
 )
 MACHINE = {"json", "sarif", "junit"}
-# The board formats are being reworked to show text through textsafe.clean (issue 10).
-PENDING = {"markdown", "html"}
-HUMAN = [
-    pytest.param(f, marks=pytest.mark.xfail(strict=True, reason="board rework pending"))
-    if f in PENDING
-    else f
-    for f in sorted(set(FORMATS) - MACHINE)
-]
+HUMAN = sorted(set(FORMATS) - MACHINE)
 
 
 def _plain(data: object) -> object:
