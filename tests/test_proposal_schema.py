@@ -277,8 +277,8 @@ ADDED_ENUMS = {
 ALLOWED_KEYWORDS = {
     "$schema", "$id", "$defs", "$ref", "title", "description", "examples", "type",
     "properties", "required", "additionalProperties", "patternProperties", "items",
-    "minItems", "uniqueItems", "oneOf", "const", "pattern", "format", "minimum", "maximum",
-    "maxLength",
+    "minItems", "uniqueItems", "enum", "enumDescriptions", "const", "pattern", "format",
+    "minimum", "maximum", "maxLength",
 }
 
 
@@ -367,7 +367,7 @@ def enum_consts(schema):
     schema = resolve(schema)
     if schema.get("type") == "array":
         schema = resolve(schema["items"])
-    return [alt["const"] for alt in schema.get("oneOf", [])]
+    return list(schema.get("enum", []))
 
 
 def schema_at(field_path):
@@ -394,18 +394,31 @@ def test_every_property_has_a_description():
     assert not missing
 
 
-def test_every_oneof_const_has_a_description_and_no_bare_enum():
+def test_every_enum_value_has_a_description_editors_show_under_the_field():
+    # `enum` with `enumDescriptions` beside it, not a `oneOf` of described consts: an
+    # editor's hover (yaml-language-server) shows the description of the first schema
+    # that matches, and a matching oneOf branch comes before its field, so the hover
+    # said what the value means in place of what the field is.
     problems = []
     for path, sub in walk(SCHEMA):
-        assert "enum" not in sub, path
-        for i, alt in enumerate(sub.get("oneOf", [])):
-            # oneOf is used only for enums: each branch is a const with a description.
-            if set(alt) != {"const", "description"} or not alt["description"].strip():
-                problems.append(f"{path}.oneOf[{i}]")
-        consts = [alt.get("const") for alt in sub.get("oneOf", [])]
-        if len(consts) != len(set(consts)):
-            problems.append(f"{path}: duplicate const")
+        if "oneOf" in sub:
+            problems.append(f"{path}: oneOf (write enum and enumDescriptions)")
+        if "enum" not in sub:
+            continue
+        values, described = sub["enum"], sub.get("enumDescriptions", [])
+        if len(values) != len(described) or not all(str(d).strip() for d in described):
+            problems.append(f"{path}: one non-empty enumDescriptions entry per enum value")
+        if len(values) != len(set(values)):
+            problems.append(f"{path}: duplicate enum value")
     assert not problems
+
+
+def test_every_field_is_titled_with_its_path_for_editors():
+    # Without a title of its own, the hover over any field is headed by the schema's
+    # title ("govcheck proposal"); the field's path is what govcheck's messages name.
+    titles = {path: sub.get("title") for path, sub in field_paths(SCHEMA)}
+    wrong = {path: title for path, title in titles.items() if title != path}
+    assert not wrong
 
 
 def test_only_walkable_keywords_are_used():
@@ -462,7 +475,7 @@ def test_dates_ids_counts_and_money_have_the_agreed_shapes():
             assert target["type"] == "integer" and target["minimum"] == 0, path
         if name == "id":
             assert target["pattern"] == "^[a-z0-9][a-z0-9-]*$", path
-        if target.get("type") == "string" and "oneOf" not in target and "const" not in target:
+        if target.get("type") == "string" and "enum" not in target and "const" not in target:
             assert "maxLength" in target or "pattern" in target or "format" in target, path
 
 

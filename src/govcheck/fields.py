@@ -133,6 +133,15 @@ def _enum_values(sub: dict[str, Any]) -> tuple[str, ...]:
 
 
 def enum_descriptions(sub: dict[str, Any]) -> dict[str, str]:
+    """Each allowed value and what it means.
+
+    The schema gives them as `enum` with `enumDescriptions` beside it (the keyword
+    editors read), so that an editor's hover shows the field's own description with
+    the values listed under it; a `oneOf` of described constants, the older form, puts
+    the value's description in place of the field's, and is read here too."""
+    if "enum" in sub:
+        described = sub.get("enumDescriptions") or []
+        return {v: (described[i] if i < len(described) else "") for i, v in enumerate(sub["enum"])}
     if "oneOf" in sub:
         return {b["const"]: b.get("description", "") for b in sub["oneOf"] if "const" in b}
     return {}
