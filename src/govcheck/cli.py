@@ -467,22 +467,62 @@ def validate(paths: tuple[str, ...], rules: str | None, fmt: str) -> None:
 
 @main.command()
 @click.option("--docs", is_flag=True, help="Print the fields as a readable table instead.")
-def schema(docs: bool) -> None:
+@click.option(
+    "--write",
+    "write_dir",
+    metavar="DIR",
+    type=click.Path(file_okay=False),
+    help="Copy the schema into DIR (made if missing) as proposal.schema.json, for editors "
+    "and for `govcheck init` to link new proposals to.",
+)
+def schema(docs: bool, write_dir: str | None) -> None:
     """Print the proposal JSON Schema (or, with --docs, a table of its fields).
 
     \b
     Examples:
       govcheck schema > proposal.schema.json
+      govcheck schema --write schemas
       govcheck schema --docs
     """
+    from pathlib import Path
+
     from .resources import data_dir
+    from .starter import SCHEMA_NAME
 
     if docs:
         from .docs import schema_table
 
         click.echo(schema_table())
         return
-    click.echo((data_dir("schemas") / "proposal.schema.json").read_text(encoding="utf-8"), nl=False)
+    text = (data_dir("schemas") / SCHEMA_NAME).read_text(encoding="utf-8")
+    if not write_dir:
+        click.echo(text, nl=False)
+        return
+    from .output import Destination
+
+    target = Path(write_dir) / SCHEMA_NAME
+    try:
+        Path(write_dir).mkdir(parents=True, exist_ok=True)
+        if target.is_file() and target.read_text(encoding="utf-8") == text:
+            say(f"govcheck: {target} is already this version's proposal schema")
+            return
+        out = Destination(str(target), terminal=False)
+        try:
+            out.stream.write(text)
+            out.commit()
+        except BaseException:
+            out.discard()
+            raise
+    except OSError as e:
+        raise Failure(f"cannot write {target}: {e.strerror or e}") from None
+    from .starter import find_schema_copy
+
+    found = find_schema_copy(Path.cwd())
+    if found is not None and found.resolve() == target.resolve():
+        how = "`govcheck init` in this folder or below links new proposals to it"
+    else:
+        how = f"`govcheck init PATH --schema {target}` links a new proposal to it"
+    say(f"govcheck: wrote {target}; {how}")
 
 
 @main.command()
@@ -610,29 +650,46 @@ def explain(
 @click.option(
     "--schema",
     metavar="URL|PATH",
-    help="What the editor modeline points at (default: a relative path to the bundled "
-    "proposal schema).",
+    help="What the editor modeline links to: a URL (written as given), or a schema file "
+    "or a folder holding one (written relative to the new file). Default: the "
+    "repository's copy made by `govcheck schema --write`, found from the new file's "
+    "folder upwards.",
 )
 def init(path: str, schema: str | None) -> None:
     """Write a commented starter proposal to PATH (default proposal.yaml).
 
     Every required field is filled with a placeholder, as_at is today, and the main
     optional sections are there as comments. An existing file is never overwritten.
+    Its first line links editors (the YAML language server) to the proposal schema.
 
     \b
     Examples:
+      govcheck schema --write schemas
       govcheck init proposals/northtown-cic.yaml
-      govcheck init --schema https://example.org/proposal.schema.json
+      govcheck init proposal.yaml --schema https://example.org/proposal.schema.json
     """
     from pathlib import Path
 
-    from .starter import InitError, write_starter
+    from .starter import InitError, stale_copy, write_starter
 
     try:
         ref = write_starter(Path(path), schema=schema)
     except InitError as e:
         raise Failure(str(e)) from None
-    say(f"wrote {path} (schema: {ref}); check it with: govcheck check {path}")
+    if ref is None:
+        say(
+            f"govcheck: wrote {path}, with no editor link: no copy of the proposal schema "
+            "was found in this repository; `govcheck schema --write schemas` makes one, and "
+            "`govcheck init` then links new proposals to it"
+        )
+    else:
+        say(f"govcheck: wrote {path} (schema: {ref})")
+        if stale_copy(ref, Path(path)):
+            say(
+                f"govcheck: {ref} differs from this govcheck's proposal schema; refresh it "
+                "with `govcheck schema --write DIR`"
+            )
+    say(f"govcheck: check it with: govcheck check {path}")
 
 
 def run(argv: list[str] | None = None) -> tuple[int, str, str]:

@@ -58,16 +58,63 @@ def _note(label: str, values: list[str], indent: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
-def schema_reference(target: Path, schema: str | None = None) -> str:
-    """What the `$schema=` modeline names: the given reference, or a relative path from
-    the new file to the proposal schema (the bundled copy)."""
-    if schema:
+SCHEMA_NAME = "proposal.schema.json"
+
+
+def find_schema_copy(start: Path) -> Path | None:
+    """The repository's copy of the proposal schema (made by `govcheck schema --write`):
+    `proposal.schema.json` in `start` or a parent, or in a `schemas/` folder of one,
+    looking no higher than the top of the repository (a directory holding `.git`)."""
+    here = start.resolve()
+    for directory in (here, *here.parents):
+        for candidate in (directory / SCHEMA_NAME, directory / "schemas" / SCHEMA_NAME):
+            if candidate.is_file():
+                return candidate
+        if (directory / ".git").exists():
+            return None
+    return None
+
+
+def schema_reference(target: Path, schema: str | None = None) -> str | None:
+    """What the `$schema=` modeline of a new file at `target` names, or None for none.
+
+    A URL is written as given. A path (given, or the repository's copy found by
+    find_schema_copy) is written relative to the new file's folder, which is where
+    editors resolve it from, so the link works on every machine the repository is
+    checked out on. govcheck's own installed copy is never linked: its path exists on
+    one machine only.
+    """
+    if schema and "://" in schema:
         return schema
-    bundled = (data_dir("schemas") / "proposal.schema.json").resolve()
+    if schema:
+        copy = Path(schema)
+        if copy.is_dir():
+            copy = copy / SCHEMA_NAME
+        if not copy.is_file():
+            raise InitError(
+                f"no schema file at {copy}; `govcheck schema --write DIR` writes one into DIR"
+            )
+    else:
+        found = find_schema_copy(target.parent)
+        if found is None:
+            return None
+        copy = found
     try:
-        return Path(os.path.relpath(bundled, target.resolve().parent)).as_posix()
+        return Path(os.path.relpath(copy.resolve(), target.resolve().parent)).as_posix()
     except ValueError:  # another drive on Windows
-        return bundled.as_uri()
+        return copy.resolve().as_uri()
+
+
+def stale_copy(reference: str, target: Path) -> bool:
+    """Does the schema file the modeline names differ from this govcheck's schema?"""
+    if "://" in reference:
+        return False
+    linked = target.resolve().parent / reference
+    bundled = data_dir("schemas") / SCHEMA_NAME
+    try:
+        return linked.read_bytes() != bundled.read_bytes()
+    except OSError:
+        return False
 
 
 def slug(text: str) -> str:
@@ -80,9 +127,9 @@ def starter(target: Path, *, schema: str | None = None, today: str | None = None
     today = today or datetime.date.today().isoformat()
     ref = schema_reference(target, schema)
     pid = slug(target.stem)
+    modeline = f"# yaml-language-server: $schema={ref}\n" if ref else ""
     return (
-        f"# yaml-language-server: $schema={ref}\n"
-        "## A governance proposal for govcheck. Check it with:  govcheck check "
+        modeline + "## A governance proposal for govcheck. Check it with:  govcheck check "
         f"{target.name}\n"
         "## Lines starting `# ` are optional sections: uncomment and fill in what applies.\n"
         '## Absent means "not stated" (never false or zero). `govcheck schema --docs`\n'
@@ -160,8 +207,9 @@ def starter(target: Path, *, schema: str | None = None, today: str | None = None
     )
 
 
-def write_starter(target: Path, *, schema: str | None = None) -> str:
-    """Write the starter proposal; never overwrite. Returns the schema reference used."""
+def write_starter(target: Path, *, schema: str | None = None) -> str | None:
+    """Write the starter proposal; never overwrite. Returns the schema reference used
+    (None when there is no schema copy to link to)."""
     text = starter(target, schema=schema)
     try:
         with open(target, "x", encoding="utf-8") as handle:
