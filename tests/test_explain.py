@@ -6,6 +6,7 @@ PEN-002, COI-001 and the facts they use), so rules other helpers add do not move
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,6 @@ staff_transfer:
   pension:
     nhs_pension_access: direction_status
 """
-
 
 
 @pytest.fixture(scope="module")
@@ -141,3 +141,29 @@ def test_cli_missing_file_exits_2(tmp_path, rules_dir):
     )
     assert r.exit_code == 2
     assert "Traceback" not in r.output + r.stderr
+
+
+def test_cli_step_without_a_terminal_keeps_the_room_s_words(tmp_path, rules_dir):
+    # Piped, --step prints every question and answer, in the training room's words: no
+    # severity counts up front, no rule files, pointers or seed file names.
+    path = write(tmp_path, COOP)
+    r = CliRunner().invoke(main, ["explain", path, "--step", "--rules", str(rules_dir)], input="")
+    out = r.stdout
+    head = out.split("What is the risk", 1)[0]
+    assert "to discuss." in head and "error" not in head.lower()
+    assert ".yaml:" not in out and "rules/" not in out and "facts.yaml" not in out
+    assert "/staff_transfer" not in out
+    assert not re.search(r"\d{3}_[0-9a-f]{16}\.txt", out)
+    assert "Freeman & Peck (2007)" in out and "8(iii)(b) Assessment of co-operatives" in out
+
+
+def test_hostile_text_in_an_explanation_cannot_drive_the_terminal(tmp_path, rules_dir):
+    text = COOP.replace(
+        "title: Fernlea therapies co-operative",
+        'title: "Fernlea\\x1b]0;pwned\\x07 \\u202eevil\\n::error::forged"',
+    )
+    r = CliRunner().invoke(main, ["explain", write(tmp_path, text), "--rules", str(rules_dir)])
+    assert r.exit_code == 0, r.output
+    assert "\x1b" not in r.stdout and "\u202e" not in r.stdout and "\x07" not in r.stdout
+    assert "\\x1b]0;pwned" in r.stdout or "\\u001b]0;pwned" in r.stdout
+    assert not any(line.lstrip().startswith("::") for line in r.stdout.splitlines())

@@ -608,7 +608,12 @@ def test_command(paths: tuple[str, ...], rules: str | None, no_examples: bool) -
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--rule", "rule_id", metavar="ID", help="Explain this rule only, fired or not.")
-@click.option("--step", is_flag=True, help="On a terminal, ask the question, reveal on Enter.")
+@click.option(
+    "--step",
+    is_flag=True,
+    help="For a training room: on a terminal, one screen at a time (the question, then on a "
+    "key its answer; Space next, b back, q quit); without one, questions and answers in turn.",
+)
 @click.option(
     "--as-at", callback=_date, metavar="YYYY-MM-DD", help="Judge by the law of this date."
 )
@@ -625,24 +630,24 @@ def explain(
       govcheck explain cases/train-coop-nhs-staff.yaml --step
       govcheck explain cases/train-coop-nhs-staff.yaml --rule PEN-002
     """
-    from .explain import ExplainError
+    import shutil
+
+    from .explain import WIDTH, ExplainError
     from .explain import explain as run_explain
 
     rulebook = _load_rulebook(rules)
     try:
-        out = run_explain(path, rulebook, rule=rule_id, as_at=as_at)
+        out = run_explain(path, rulebook, rule=rule_id, as_at=as_at, room=step)
     except ExplainError as e:
         raise Failure(str(e)) from None
-    if not (step and sys.stdin.isatty() and sys.stdout.isatty()):
-        click.echo(out.text(), nl=False)
+    terminal = sys.stdin.isatty() and sys.stdout.isatty()
+    if step and terminal:
+        from .trainer import run as run_room
+
+        run_room(out)
         return
-    click.echo(out.header)
-    for s in out.steps:
-        click.echo(s.question)
-        click.prompt("Discuss, then press Enter for the answer", default="", show_default=False)
-        click.echo(s.answer)
-    if out.footer:
-        click.echo(out.footer)
+    width = shutil.get_terminal_size((WIDTH, 24)).columns if sys.stdout.isatty() else WIDTH
+    click.echo(out.text(width), nl=False)
 
 
 @main.command()
