@@ -115,7 +115,9 @@ class Checker:
             return result
         facts = extract(data, self.rulebook.catalogue, as_at)
         law = self.rulebook.law_for(self.rulebook.deciding_dates(data, as_at))
-        findings = evaluate(doc, facts, self.rulebook, law)
+        established: set[tuple[str, str]] = set()
+        findings = evaluate(doc, facts, self.rulebook, law, established)
+        result.derived = frozenset(established)
         findings.extend(law_currency(self.rulebook, as_at))
         waivers = proposal_waivers(doc) + [
             s.waiver for s in self.shared_waivers if s.covers_proposal(data["id"])

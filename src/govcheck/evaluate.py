@@ -245,15 +245,23 @@ def render_message(
 
 
 def evaluate(
-    doc: Document, facts: Facts, rulebook: Rulebook, law: LawInForce | str
+    doc: Document,
+    facts: Facts,
+    rulebook: Rulebook,
+    law: LawInForce | str,
+    established: set[tuple[str, str]] | None = None,
 ) -> list[Finding]:
     """Run the engine and turn each distinct firing into a finding.
 
     `law` is the selection of rules for this proposal (Rulebook.law_for), or a plain
-    as_at date when no rule is dated by an event."""
+    as_at date when no rule is dated by an event. `established`, when given, receives
+    every derived fact the engine concluded, as (fact name, entity key): an options
+    appraisal reads its properties from them."""
     if isinstance(law, str):
         law = rulebook.law_for(law)
     evaluation = rulebook.ruleset(law).evaluate(facts.engine_facts)
+    if established is not None:
+        established.update(evaluation.derived)
     reader = Reader(facts, rulebook.catalogue, evaluation.derived, rulebook.facts, law)
     findings: list[Finding] = []
     seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()

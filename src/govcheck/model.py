@@ -183,6 +183,8 @@ class Result:
     title: str | None = None
     as_at_origin: str = "proposal"  # "proposal", "command line" or "today"
     evaluated_rules: tuple[str, ...] = ()  # ids of the rules in force at as_at (for JUnit)
+    # (fact name, entity key) of each derived fact the engine concluded (for appraisals)
+    derived: frozenset[tuple[str, str]] = frozenset()
     # The proposal's own `summary` in its words, for the reports people read. Not part
     # of the JSON result (report-format.md), which stays as the contract shows it.
     summary: str | None = None

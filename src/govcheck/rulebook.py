@@ -70,6 +70,27 @@ class FactDefinition:
         return _in_force(self.valid_from, self.valid_to, date)
 
 
+@dataclass(frozen=True)
+class Property:
+    """A question an options appraisal asks of every option ("can it be a charity?").
+
+    Answered by derived facts, never by code: true when a fact named in `true_if`
+    holds, false when one in `false_if` holds, otherwise not known. A derived fact is
+    only ever asserted, so a "false" always rests on a fact (and a source) of its own.
+    `shown_true` and `shown_false` are the words a board reads for the two answers
+    ("may" and "unlikely" where the sources hedge).
+    """
+
+    name: str
+    label: str
+    true_if: tuple[str, ...]
+    false_if: tuple[str, ...]
+    file: str
+    line: int
+    shown_true: str = "yes"
+    shown_false: str = "no"
+
+
 @dataclass
 class Rule:
     id: str
@@ -219,6 +240,8 @@ class Rulebook:
     directory: Path
     values: ValueTable = field(default_factory=ValueTable)
     law_reviewed_to: str | None = None
+    # The options appraisal's questions (`properties:` in a rule file), in file order.
+    properties: dict[str, Property] = field(default_factory=dict)
     # Per-process caches (never serialised): compiled rules, engine rulesets, selections.
     _compiled: dict[tuple[str, Any], CompiledRule] = field(default_factory=dict, repr=False)
     _rulesets: dict[frozenset[Any], Any] = field(default_factory=dict, repr=False)

@@ -33,6 +33,7 @@ from .rulebook import (
     SOURCE_KINDS,
     VALUE_PLACEHOLDER,
     FactDefinition,
+    Property,
     Rule,
     Rulebook,
     RulebookError,
@@ -95,6 +96,7 @@ def read_rulebook(root: Path) -> Rulebook:
     rules = _rules(files, catalogue, documents, values, problems)
     for item in (*facts.values(), *rules.values()):
         _check_item(item, files, catalogue, facts, values, problems)
+    properties = _properties(files, facts, problems)
     if problems.found:
         raise RulebookError(problems.found)
     return Rulebook(
@@ -106,6 +108,7 @@ def read_rulebook(root: Path) -> Rulebook:
         directory=root,
         values=values,
         law_reviewed_to=reviewed,
+        properties=properties,
     )
 
 
@@ -453,6 +456,41 @@ def _rules(
         _check_rule_fields(rule, item, ptr, f, catalogue, values, problems)
         rules[rid] = rule
     return rules
+
+
+def _properties(
+    files: list[_File], facts: dict[str, FactDefinition], problems: _Problems
+) -> dict[str, Property]:
+    """The options appraisal's questions, each naming only derived facts that exist."""
+    out: dict[str, Property] = {}
+    for f, i, item in _items(files, "properties"):
+        ptr = f"/properties/{i}"
+        if item["name"] in out:
+            first = out[item["name"]]
+            problems.add(
+                f, ptr + "/name",
+                f"property `{item['name']}` is defined twice (first at {first.file}:{first.line})",
+            )  # fmt: skip
+            continue
+        for key in ("true_if", "false_if"):
+            for j, name in enumerate(item.get(key, [])):
+                if name not in facts:
+                    problems.add(
+                        f, f"{ptr}/{key}/{j}",
+                        f"unknown derived fact `{name}`{cond._suggest(name, facts)}; a property "
+                        "is answered by facts defined under `facts:`",
+                    )  # fmt: skip
+        out[item["name"]] = Property(
+            name=item["name"],
+            label=item["label"],
+            true_if=tuple(item.get("true_if", [])),
+            false_if=tuple(item.get("false_if", [])),
+            file=f.display,
+            line=f.at(ptr)[0],
+            shown_true=item.get("shown_true", "yes"),
+            shown_false=item.get("shown_false", "no"),
+        )
+    return out
 
 
 def _condition(data: Any, ptr: str, f: _File, problems: _Problems) -> cond.Condition | None:
