@@ -18,6 +18,10 @@ _LAZY = {
     "Checker": "checker",
     "Report": "checker",
     "check": "checker",
+    "compare": "appraisal",
+    "Comparison": "appraisal",
+    "timeline": "periods",
+    "Timeline": "periods",
     "Rulebook": "rulebook",
     "RulebookError": "rulebook",
     "load_rulebook": "rulebook",
@@ -36,10 +40,14 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "Checker",
+    "Comparison",
     "Report",
     "Rulebook",
     "RulebookError",
     "__version__",
+    "Timeline",
     "check",
+    "compare",
     "load_rulebook",
+    "timeline",
 ]

@@ -129,6 +129,8 @@ def main() -> None:
     Examples:
       govcheck check cases/northtown-cic.yaml
       govcheck check proposals/ --format sarif --output govcheck.sarif
+      govcheck compare cases/train-coop-nhs-staff.yaml
+      govcheck timeline cases/train-coop-nhs-staff.yaml
       govcheck explain cases/northtown-cic.yaml --step
       govcheck rules --format markdown > docs/rules.md
     """
@@ -648,6 +650,143 @@ def explain(
         return
     width = shutil.get_terminal_size((WIDTH, 24)).columns if sys.stdout.isatty() else WIDTH
     click.echo(out.text(width), nl=False)
+
+
+SCENARIO_FORMATS = ["text", "json", "markdown", "html"]
+
+
+def _scenario_source(path: str) -> Any:
+    """A proposal for compare or timeline: a file, or - for standard input."""
+    if path != "-":
+        return path
+    from .loader import LoadError, load_bytes
+
+    try:
+        return load_bytes(sys.stdin.buffer.read(), "<stdin>")
+    except LoadError as e:
+        raise Failure(f"<stdin>:{e.line}:{e.column}: {e.message}") from None
+
+
+def _write(text: str, output: str | None, fmt: str) -> None:
+    """Write a whole report to standard output or, complete or not at all, to a file."""
+    from .output import Destination
+
+    try:
+        out = Destination(output, terminal=fmt == "text")
+    except OSError as e:
+        raise Failure(f"cannot write {output}: {e.strerror or e}") from None
+    try:
+        out.stream.write(text)
+        out.commit()
+    except BrokenPipeError:
+        out.discard()
+        raise
+    except OSError as e:
+        out.discard()
+        raise Failure(f"cannot write the report to {out.shown}: {e.strerror or e}") from None
+
+
+@main.command()
+@click.argument("path")
+@click.option(
+    "--vary",
+    "vary",
+    multiple=True,
+    metavar="FIELD=V1,V2,...",
+    help="Set FIELD to each value in turn (repeatable: every combination is an option). "
+    "Default: provider.legal_form over every value the schema allows. ~ means not stated; "
+    "a list field takes items joined by +.",
+)
+@click.option(
+    "--as-at", callback=_date, metavar="YYYY-MM-DD", help="Judge every option by this date."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(SCENARIO_FORMATS), default="text", show_default=True
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write the report to this file instead of standard output.")
+@click.option(
+    "--rules", type=click.Path(file_okay=False), help="Use the rulebook in this directory."
+)
+def compare(
+    path: str, vary: tuple[str, ...], as_at: str | None, fmt: str, output: str | None,
+    rules: str | None,
+) -> None:
+    """Options appraisal: re-check one proposal with a field set to each value in turn.
+
+    For each option: its errors and warnings under this proposal, the properties the
+    seeds' appraisals weigh (separate legal entity, limited liability, charity, asset
+    lock, NHS pensions, registration and regulation, equity, ownership), the rules that
+    tell the options apart, and what else each option would have to change.
+
+    \b
+    Examples:
+      govcheck compare cases/train-coop-nhs-staff.yaml
+      govcheck compare p.yaml --vary provider.legal_form=none,community_interest_company
+      govcheck compare p.yaml --vary contract.route=competitive_tender,direct_award
+      govcheck compare p.yaml --vary as_at=2009-06-01,2014-06-01 --format html -o options.html
+    """
+    from .appraisal import VaryError, compare_document, parse_vary
+    from .checker import Checker
+    from .render.appraisal import render
+    from .scenarios import load_one
+
+    rulebook = _load_rulebook(rules)
+    try:
+        variations = [parse_vary(v, rulebook.catalogue) for v in vary]
+        comparison = compare_document(
+            Checker(rulebook, as_at=as_at), load_one(_scenario_source(path)), variations
+        )
+    except VaryError as e:
+        raise click.BadParameter(e.message, param_hint="--vary") from None
+    _write(render(comparison, fmt), output, fmt)
+
+
+@main.command()
+@click.argument("path")
+@click.option("--from", "start", callback=_date, metavar="YYYY-MM-DD",
+              help="First day to judge by (default: the earliest date in the rulebook).")
+@click.option("--to", "end", callback=_date, metavar="YYYY-MM-DD",
+              help="Last day to judge by (default: today).")
+@click.option(
+    "--format", "fmt", type=click.Choice(SCENARIO_FORMATS), default="text", show_default=True
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write the report to this file instead of standard output.")
+@click.option(
+    "--rules", type=click.Path(file_okay=False), help="Use the rulebook in this directory."
+)
+@click.option(
+    "--waivers",
+    type=click.Path(dir_okay=False),
+    help="A shared waivers file (YAML list) applied to the proposal if it names it.",
+)
+def timeline(
+    path: str, start: str | None, end: str | None, fmt: str, output: str | None,
+    rules: str | None, waivers: str | None,
+) -> None:
+    """Law over time: the same proposal checked as at each period between changes of law.
+
+    Time is split wherever a rule or derived fact that could apply to this proposal
+    starts or stops being in force; periods with the same findings are merged. Each
+    change shows what appears and disappears, and the law that changed. The proposal's
+    own event dates (a procurement's start, a declaration) stay as stated.
+
+    \b
+    Examples:
+      govcheck timeline cases/train-coop-nhs-staff.yaml
+      govcheck timeline p.yaml --from 2009-01-01 --to 2025-12-31 --format markdown
+    """
+    from .checker import Checker
+    from .periods import timeline_document
+    from .render.periods import render
+    from .scenarios import load_one
+
+    if start and end and start > end:
+        raise click.BadParameter(f"--from {start} is after --to {end}", param_hint="--from")
+    checker = Checker.from_settings(rules=rules, waivers=waivers)
+    result = timeline_document(checker, load_one(_scenario_source(path)), start, end)
+    _write(render(result, fmt), output, fmt)
 
 
 @main.command()
