@@ -11,7 +11,6 @@ messages) goes through `textsafe.clean`, and markup escaping comes on top of tha
 
 from __future__ import annotations
 
-import html
 import json
 import textwrap
 from functools import lru_cache
@@ -22,9 +21,11 @@ from ..conditions import MISSING, show
 from ..model import TOPICS, Finding
 from ..rulebook import Property
 from ..textsafe import clean, guard_text
-from .base import source_line
+from .base import as_at_origin, law_reviewed_line, source_label, source_place, uk_date
+from .board import topic_title
 from .html import CSS as MEMO_CSS
-from .markdown import md, topic_title
+from .html import e
+from .markdown import md
 
 WIDTH = 80
 MARK = {True: "y", False: "n", None: "?"}
@@ -39,6 +40,12 @@ def render(comparison: Comparison, fmt: str) -> str:
 
 
 # ---- words shared by the formats
+
+
+def cite(source: dict[str, Any]) -> str:
+    """A source as a reader names it, then where to find its words."""
+    place = source_place(source)
+    return source_label(source) + (f" ({place})" if place else "")
 
 
 def answer(prop: Property, value: bool | None) -> str:
@@ -59,9 +66,7 @@ def varied_words(c: Comparison) -> str:
 def dated_words(c: Comparison) -> str:
     if c.as_at is None:
         return "each option at its own date"
-    origin = {"proposal": "the proposal's as_at", "command line": "--as-at",
-              "today": "today's date"}.get(c.as_at_origin, c.as_at_origin)
-    return f"as at {c.as_at} ({origin})"
+    return f"as at {uk_date(c.as_at)} ({as_at_origin(c.as_at_origin)})"
 
 
 @lru_cache(maxsize=64)
@@ -94,7 +99,10 @@ def _value_labels(path: str) -> dict[str, str]:
         short = words
         for cut in (":", " (", ","):
             short = short.split(cut, 1)[0]
-        out[value] = short.strip().rstrip(".") or value.replace("_", " ")
+        short = short.strip().rstrip(".")
+        if not short or len(short) > 36:  # a column heading, not a definition
+            short = value.replace("_", " ").capitalize()
+        out[value] = short
     return out
 
 
@@ -153,6 +161,8 @@ def text(c: Comparison) -> str:
     w(_fill(f"{clean(c.file)}{title}", "", "  "))
     w(_fill(f"Options appraisal of {clean(varied_words(c))}: {len(c.options)} options, "
             f"{dated_words(c)}."))
+    if law_reviewed_line(c.book):
+        w(law_reviewed_line(c.book) + ".")
     w("")
     props = c.properties
     letters = [_letter(i) for i in range(len(props))]
@@ -218,9 +228,7 @@ def _fill(text: str, first: str = "", rest: str | None = None) -> str:
 # ---- markdown
 
 
-def m(text: Any) -> str:
-    """Proposal-derived text for markdown: made inert, then markup-escaped."""
-    return md(clean(text))
+m = md  # proposal-derived text for Markdown: made inert (textsafe.clean), then escaped
 
 
 def markdown(c: Comparison) -> str:
@@ -234,7 +242,9 @@ def markdown(c: Comparison) -> str:
     proposed = [option_title(c, o) for o in c.options if o.as_proposed]
     as_proposed = f"; as proposed: {m(proposed[0])}" if proposed else ""
     w(f"- Varied: {m(varied_words(c))} ({len(c.options)} options{as_proposed})")
-    w(f"- Rulebook: {c.book.get('rules', '?')} rules, {m(c.book.get('digest', ''))}\n")
+    reviewed = law_reviewed_line(c.book)
+    w(f"- Rulebook: {c.book.get('rules', '?')} rules, {m(c.book.get('digest', ''))}"
+      + (f"; {reviewed[0].lower()}{reviewed[1:]}" if reviewed else "") + "\n")
     w("## The options side by side\n")
     heads = [m(option_title(c, o)) + (" (as proposed)" if o.as_proposed else "")
              for o in c.options]
@@ -291,7 +301,7 @@ def markdown(c: Comparison) -> str:
                 w(f"- **{answer(p, value)}** when {m(d['means'])} (fact `{name}`{when})")
                 for s in d["sources"]:
                     quote = f"“{m(s['quote'])}” — " if s.get("quote") else ""
-                    w(f"  - {quote}{m(source_line(s))}")
+                    w(f"  - {quote}{m(cite(s))}")
         w("")
     return guard_text("\n".join(out)) + "\n"
 
@@ -318,22 +328,19 @@ def _md_finding(w: Any, f: Finding, lead: str) -> None:
     for s in f.sources:
         if s.get("quote"):
             w(f"> {m(s['quote'])}\n>")
-        w(f"> — {m(source_line(s))}\n")
+        w(f"> — {m(cite(s))}\n")
 
 
 # ---- html
 
 
-def e(text: Any) -> str:
-    """Proposal-derived text for html: made inert, then escaped."""
-    return html.escape(clean(text), quote=True)
-
-
-TABLE_CSS = """
-body { max-width: none; }
+# The memo stylesheet of `--format html`, plus what a matrix of options or periods and
+# its findings need. Shared by the timeline page.
+SCENARIO_CSS = MEMO_CSS + """
+body { max-width: 92rem; }
+.nw { white-space: nowrap; }
 .wrap { overflow-x: auto; }
-table.matrix { border-collapse: collapse; font-family: Helvetica, Arial, sans-serif;
-  font-size: 8.5pt; margin: .6rem 0; }
+table.matrix { border-collapse: collapse; font-size: 8.5pt; margin: .6rem 0; }
 table.matrix th, table.matrix td { border: 1px solid var(--rule); padding: .2rem .35rem;
   vertical-align: top; text-align: center; }
 table.matrix th[scope=row] { text-align: left; font-weight: normal; white-space: nowrap;
@@ -343,8 +350,24 @@ table.matrix tr.group th { background: #e9ebef; font-weight: 700; text-align: le
 table.matrix th.proposed { outline: 2px solid var(--ink); }
 td.yes { background: #e8f3ea; } td.no { background: #f6e9e9; } td.unknown { color: var(--muted); }
 td.errors { color: var(--error); font-weight: 700; } td.zero { color: var(--muted); }
-.under { font-size: 9.5pt; color: var(--muted); }
-@page { size: A4 landscape; }
+td.error { background: #f6e0e0; color: var(--error); font-weight: 700; }
+td.warning { background: #fbf0dc; color: var(--warning); }
+td.info { background: #e6eef8; color: var(--info); }
+td.waived { color: var(--waived); } td.none { color: var(--muted); }
+table.matrix td.title { text-align: left; }
+.under, .where { font-size: 9.5pt; color: var(--muted); }
+.rid { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 9.5pt;
+  color: var(--muted); margin-right: .35rem; }
+.badge { margin-right: .35rem; }
+.message { margin: .3rem 0 .45rem; }
+.law { background: #f4f7fb; border: 1px solid #d6e0ee; padding: .35rem .6rem; margin: .4rem 0; }
+blockquote { margin: .35rem 0 .35rem .2rem; padding: .05rem 0 .05rem .8rem;
+  border-left: 2px solid var(--rule); }
+blockquote p { margin: 0; font-style: italic; }
+blockquote footer { font-family: "Helvetica Neue", Helvetica, Arial, "DejaVu Sans", sans-serif;
+  font-size: 8.5pt; color: var(--muted); }
+.none { color: var(--muted); font-style: italic; }
+@media print { body { max-width: none; } }
 """
 
 
@@ -355,13 +378,16 @@ def page(c: Comparison) -> str:
     w('<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">')
     w('<meta name="viewport" content="width=device-width, initial-scale=1">')
     w(f"<title>Options appraisal: {e(heading)}</title>")
-    w(f"<style>{MEMO_CSS}{TABLE_CSS}</style>\n</head>\n<body>")
+    w(f"<style>{SCENARIO_CSS}@page {{ size: A4 landscape; }}</style>\n</head>\n<body>")
     w('<header class="memo">\n<p class="kicker">Options appraisal</p>')
     w(f"<h1>{e(heading)}</h1>")
     w(f'<p class="meta">File <b>{e(c.file)}</b>'
       + (f" &middot; proposal id <b>{e(c.proposal)}</b>" if c.proposal else "") + "</p>")
     w(f'<p class="meta">Judged {e(dated_words(c))} &middot; varied <b>{e(varied_words(c))}'
-      f"</b>, {len(c.options)} options</p>\n</header>")
+      f"</b>, {len(c.options)} options</p>")
+    if law_reviewed_line(c.book):
+        w(f'<p class="meta">{e(law_reviewed_line(c.book))}</p>')
+    w("</header>")
     w("<h2>The options side by side</h2>")
     w('<div class="wrap"><table class="matrix">\n<thead><tr><th scope="col"></th>')
     for o in c.options:
@@ -384,7 +410,8 @@ def page(c: Comparison) -> str:
             value = o.facts.get(p.name)
             cls = {True: "yes", False: "no", None: "unknown"}[value]
             basis = ", ".join(o.facts_from.get(p.name, ()))
-            w(f'<td class="{cls}" title="{e(basis)}">{e(answer(p, value))}</td>')
+            shown = "?" if value is None else e(answer(p, value))
+            w(f'<td class="{cls}" title="{e(basis or "not known")}">{shown}</td>')
         w("</tr>")
     topics = topics_of(c)
     if topics:
@@ -392,12 +419,14 @@ def page(c: Comparison) -> str:
     for t in topics:
         w(f'<tr><th scope="row">{e(topic_title(t))}</th>')
         for o in c.options:
-            w(f"<td>{e(topic_cell(o, t)) or '&mdash;'}</td>")
+            cell = " ".join(f'<span class="nw">{e(x)}</span>' for x in topic_cell(o, t).split(", ")
+                            if x)
+            w(f"<td>{cell or '&mdash;'}</td>")
         w("</tr>")
     w("</tbody></table></div>")
-    w('<p class="meta">E error, W warning, I info. Each property\'s answer rests on a derived '
-      "fact of the rulebook; hover over an answer for its fact, and see the sources at the "
-      "end.</p>")
+    w('<p class="meta">? not known; E error, W warning, I info. Each property\'s answer rests '
+      "on a derived fact of the rulebook; hover over an answer for its fact, and see the "
+      "sources at the end.</p>")
     w("<h2>What tells the options apart</h2>")
     distinctions = c.distinctions()
     if not distinctions:
@@ -416,7 +445,7 @@ def page(c: Comparison) -> str:
             w(f'<div class="todo"><strong>What to do.</strong> {e(f.remedy)}</div>')
         for s in f.sources:
             quote = f"<p>\u201c{e(s['quote'])}\u201d</p>" if s.get("quote") else ""
-            w(f"<blockquote>{quote}<footer>{e(source_line(s))}</footer></blockquote>")
+            w(f"<blockquote>{quote}<footer>{e(cite(s))}</footer></blockquote>")
         w("</article>")
     common = c.common()
     if common:
@@ -445,7 +474,7 @@ def page(c: Comparison) -> str:
                   f'<span class="meta">(fact <code>{e(name)}</code>{e(_dates(d))})</span>')
                 for s in d["sources"]:
                     quote = f"<p>\u201c{e(s['quote'])}\u201d</p>" if s.get("quote") else ""
-                    w(f"<blockquote>{quote}<footer>{e(source_line(s))}</footer></blockquote>")
+                    w(f"<blockquote>{quote}<footer>{e(cite(s))}</footer></blockquote>")
                 w("</li>")
         w("</ul>")
     version = c.tool.get("version", "")

@@ -8,8 +8,6 @@ that came from the proposal goes through `textsafe.clean`, with markup escaping 
 
 from __future__ import annotations
 
-import datetime
-import html
 import json
 import textwrap
 from typing import Any
@@ -17,8 +15,9 @@ from typing import Any
 from ..model import SEVERITY_RANK, Finding
 from ..periods import Period, Timeline
 from ..textsafe import clean, guard_text
-from .base import source_line
-from .html import CSS as MEMO_CSS
+from .appraisal import SCENARIO_CSS
+from .base import law_reviewed_line, source_label, source_place, uk_date
+from .html import e
 from .markdown import md
 
 WIDTH = 80
@@ -31,10 +30,10 @@ def render(timeline: Timeline, fmt: str) -> str:
     return {"text": text, "markdown": markdown, "html": page}[fmt](timeline)
 
 
-def long_date(iso: str) -> str:
-    """'2013-04-01' -> '1 April 2013'."""
-    d = datetime.date.fromisoformat(iso)
-    return f"{d.day} {d.strftime('%B')} {d.year}"
+def cite(source: dict[str, Any]) -> str:
+    """A source as a reader names it, then where to find its words."""
+    place = source_place(source)
+    return source_label(source) + (f" ({place})" if place else "")
 
 
 def counts_words(counts: dict[str, int]) -> str:
@@ -96,6 +95,8 @@ def text(t: Timeline) -> str:
     w(_fill(f"Law over time, {t.start} to {t.end}: {_n(len(t.periods), 'period')} "
             f"(checked at {_n(len(t.checked_at), 'date')})."))
     w(_fill(clean(fixed_words(t))))
+    if law_reviewed_line(t.book):
+        w(law_reviewed_line(t.book) + ".")
     previous: Period | None = None
     for p in t.periods:
         w("")
@@ -107,9 +108,9 @@ def text(t: Timeline) -> str:
                 w(_line(" ", f))
         else:
             for line in headlines(p):
-                w(_fill(f"{long_date(p.start)}: {clean(line)}", "  ", "    "))
+                w(_fill(f"{uk_date(p.start)}: {clean(line)}", "  ", "    "))
             if p.instruments:
-                w(f"  the law that changed on {long_date(p.start)}:")
+                w(f"  the law that changed on {uk_date(p.start)}:")
                 for ref in p.instruments:
                     w(_fill(clean(ref), "    ", "      "))
             for mark, f in changes(previous, p):
@@ -158,8 +159,7 @@ def _span(p: Period) -> str:
 # ---- markdown
 
 
-def m(value: Any) -> str:
-    return md(clean(value))
+m = md  # proposal-derived text for Markdown: made inert (textsafe.clean), then escaped
 
 
 def markdown(t: Timeline) -> str:
@@ -172,7 +172,9 @@ def markdown(t: Timeline) -> str:
     w(f"- Judged as at each day from {t.start} to {t.end}: {_n(len(t.periods), 'period')} "
       f"(checked at {_n(len(t.checked_at), 'date')}; periods with the same findings merged)")
     w(f"- {m(fixed_words(t))}")
-    w(f"- Rulebook: {t.book.get('rules', '?')} rules, {m(t.book.get('digest', ''))}\n")
+    reviewed = law_reviewed_line(t.book)
+    w(f"- Rulebook: {t.book.get('rules', '?')} rules, {m(t.book.get('digest', ''))}"
+      + (f"; {reviewed[0].lower()}{reviewed[1:]}" if reviewed else "") + "\n")
     w("## At a glance\n")
     w("| From | To | Errors | Warnings | Info | Appear | Disappear |")
     w("|---|---|---:|---:|---:|---|---|")
@@ -186,20 +188,20 @@ def markdown(t: Timeline) -> str:
     for f, cells in matrix(t):
         w(f"| {f.rule} | {m(f.title)} | " + " | ".join(c or "—" for c in cells) + " |")
     first = t.periods[0]
-    w(f"\n## From {long_date(first.start)}\n")
+    w(f"\n## From {uk_date(first.start)}\n")
     if not first.result.findings:
         w("No findings.\n")
     for f in first.result.findings:
         _md_finding(w, f, "")
     for before, p in zip(t.periods, t.periods[1:], strict=False):
-        w(f"## From {long_date(p.start)}\n")
+        w(f"## From {uk_date(p.start)}\n")
         for line in headlines(p):
             w(f"*{m(line)}*\n")
         if p.instruments:
             w("**The law that changed:** " + "; ".join(m(r) for r in p.instruments) + "\n")
         for c in p.law:
             refs = f": {'; '.join(m(r) for r in c.references)}" if c.references else ""
-            w(f"- {m(c.subject)} {c.event} on {long_date(c.date)}{refs}")
+            w(f"- {m(c.subject)} {c.event} on {uk_date(c.date)}{refs}")
         if p.law:
             w("")
         for mark, f in changes(before, p):
@@ -220,29 +222,12 @@ def _md_finding(w: Any, f: Finding, change: str) -> None:
     for s in f.sources:
         if s.get("quote"):
             w(f"> {m(s['quote'])}\n>")
-        w(f"> — {m(source_line(s))}\n")
+        w(f"> — {m(cite(s))}\n")
 
 
 # ---- html
 
 
-def e(value: Any) -> str:
-    return html.escape(clean(value), quote=True)
-
-
-TABLE_CSS = """
-.wrap { overflow-x: auto; }
-table.matrix { border-collapse: collapse; font-family: Helvetica, Arial, sans-serif;
-  font-size: 8.5pt; margin: .6rem 0; }
-table.matrix th, table.matrix td { border: 1px solid var(--rule); padding: .2rem .35rem;
-  vertical-align: top; }
-table.matrix thead th { background: #f4f5f7; font-weight: 600; }
-td.error { background: #f6e0e0; color: var(--error); font-weight: 700; }
-td.warning { background: #fbf0dc; color: var(--warning); }
-td.info { background: #e6eef8; color: var(--info); }
-td.waived { color: var(--waived); } td.none { color: var(--muted); text-align: center; }
-.law { background: #f4f7fb; border: 1px solid #d6e0ee; padding: .35rem .6rem; margin: .4rem 0; }
-"""
 
 
 def page(t: Timeline) -> str:
@@ -252,14 +237,17 @@ def page(t: Timeline) -> str:
     w('<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">')
     w('<meta name="viewport" content="width=device-width, initial-scale=1">')
     w(f"<title>Law over time: {e(heading)}</title>")
-    w(f"<style>{MEMO_CSS}{TABLE_CSS}</style>\n</head>\n<body>")
+    w(f"<style>{SCENARIO_CSS}</style>\n</head>\n<body>")
     w('<header class="memo">\n<p class="kicker">Law over time</p>')
     w(f"<h1>{e(heading)}</h1>")
     w(f'<p class="meta">File <b>{e(t.file)}</b>'
       + (f" &middot; proposal id <b>{e(t.proposal)}</b>" if t.proposal else "") + "</p>")
     w(f'<p class="meta">Judged as at each day from <b>{t.start}</b> to <b>{t.end}</b>: '
       f"{_n(len(t.periods), 'period')} (checked at {_n(len(t.checked_at), 'date')})</p>")
-    w(f'<p class="meta">{e(fixed_words(t))}</p>\n</header>')
+    w(f'<p class="meta">{e(fixed_words(t))}</p>')
+    if law_reviewed_line(t.book):
+        w(f'<p class="meta">{e(law_reviewed_line(t.book))}</p>')
+    w("</header>")
     w("<h2>Findings by period</h2>")
     w('<div class="wrap"><table class="matrix">\n<thead><tr><th>Rule</th><th>Finding</th>')
     for p in t.periods:
@@ -268,19 +256,19 @@ def page(t: Timeline) -> str:
     w("<tr><th>Count</th><th></th>"
       + "".join(f"<td>{e(counts_words(p.summary()))}</td>" for p in t.periods) + "</tr>")
     for f, cells in matrix(t):
-        w(f"<tr><th>{e(f.rule)}</th><td>{e(f.title)}</td>")
+        w(f'<tr><th>{e(f.rule)}</th><td class="title">{e(f.title)}</td>')
         for c in cells:
             w(f'<td class="{c}">{e(c)}</td>' if c else '<td class="none">&mdash;</td>')
         w("</tr>")
     w("</tbody></table></div>")
     first = t.periods[0]
-    w(f"<h2>From {e(long_date(first.start))}</h2>")
+    w(f"<h2>From {e(uk_date(first.start))}</h2>")
     if not first.result.findings:
         w('<p class="none">No findings.</p>')
     for f in first.result.findings:
         _html_finding(w, f, "")
     for before, p in zip(t.periods, t.periods[1:], strict=False):
-        w(f"<h2>From {e(long_date(p.start))}</h2>")
+        w(f"<h2>From {e(uk_date(p.start))}</h2>")
         for line in headlines(p):
             w(f'<p class="summary-text">{e(line)}</p>')
         if p.instruments:
@@ -292,7 +280,7 @@ def page(t: Timeline) -> str:
             w("<ul>")
             for c in p.law:
                 refs = f": {'; '.join(e(r) for r in c.references)}" if c.references else ""
-                w(f"<li>{e(c.subject)} {e(c.event)} on {e(long_date(c.date))}{refs}</li>")
+                w(f"<li>{e(c.subject)} {e(c.event)} on {e(uk_date(c.date))}{refs}</li>")
             w("</ul>")
         for mark, f in changes(before, p):
             _html_finding(w, f, CHANGE_WORDS[mark])
@@ -317,5 +305,5 @@ def _html_finding(w: Any, f: Finding, change: str) -> None:
         w(f'<div class="todo"><strong>What to do.</strong> {e(f.remedy)}</div>')
     for s in f.sources:
         quote = f"<p>\u201c{e(s['quote'])}\u201d</p>" if s.get("quote") else ""
-        w(f"<blockquote>{quote}<footer>{e(source_line(s))}</footer></blockquote>")
+        w(f"<blockquote>{quote}<footer>{e(cite(s))}</footer></blockquote>")
     w("</article>")
