@@ -332,3 +332,15 @@ def test_only_relevant_dates_lose_nothing(name: str) -> None:
     assert [(p.start, p.end) for p in fast.periods] == [(p.start, p.end) for p in full.periods]
     assert [p.as_dict() for p in fast.periods] == [p.as_dict() for p in full.periods]
     assert len(fast.checked_at) <= len(full.checked_at)
+
+
+def test_ccgs_from_1_april_2013_until_icbs_replace_them() -> None:
+    # A CCG commissioner is wrong before CCGs were created on 1 April 2013 (the day the
+    # PCTs went) and again once ICBs replaced them on 1 July 2022.
+    t = timeline(EVENTS, start="2012-01-01", end="2023-12-31", checker=CHECKER)
+    assert "GOV-003" in rules_of(period_on(t, "2013-03-31"))
+    april = period_on(t, "2013-04-01")
+    assert april.start == "2013-04-01" and "GOV-003" in april.disappear
+    assert "GOV-004" not in rules_of(period_on(t, "2022-06-30"))
+    july = period_on(t, "2022-07-01")
+    assert july.start == "2022-07-01" and "GOV-004" in july.appear
