@@ -109,8 +109,10 @@ section.appendix h2 { font-size: 12pt; }
 section.appendix h3 { font-size: 10pt; margin:.6rem 0 .1rem; }
 section.appendix p, section.appendix table { font-size: 8.5pt; color: var(--muted); }
 section.appendix td { color: var(--ink); }
-section.appendix code { font-size: 8pt; }
-footer.colophon { margin-top:1.2rem; border-top:1px solid var(--rule); padding-top:.3rem;
+section.appendix code { font-size: 7.5pt; overflow-wrap: normal; background: none; padding: 0; }
+section.appendix td:nth-child(-n+3) { white-space: nowrap; }
+section.appendix th, section.appendix td { padding: .1rem .35rem; }
+footer.colophon { margin-top:.8rem; border-top:1px solid var(--rule); padding-top:.3rem;
   font-size:8pt; color:var(--muted); }
 @page { size: A4; margin: 14mm 15mm 16mm;
   @bottom-left { content: "Governance review \\00B7  REPORT_DATE"; font: 8pt sans-serif;
