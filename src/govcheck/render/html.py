@@ -14,6 +14,7 @@ arrive, so a batch's overview can still come first.
 from __future__ import annotations
 
 import html
+import re
 import tempfile
 from typing import Any
 
@@ -114,11 +115,7 @@ section.appendix td:nth-child(-n+3) { white-space: nowrap; }
 section.appendix th, section.appendix td { padding: .1rem .35rem; }
 footer.colophon { margin-top:.8rem; border-top:1px solid var(--rule); padding-top:.3rem;
   font-size:8pt; color:var(--muted); }
-@page { size: A4; margin: 14mm 15mm 16mm;
-  @bottom-left { content: "Governance review \\00B7  REPORT_DATE"; font: 8pt sans-serif;
-    color: #555b63; }
-  @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 8pt sans-serif;
-    color: #555b63; } }
+@page { size: A4; margin: 14mm 15mm 16mm; }
 @media print {
   html { background: none; }
   body { max-width:none; padding:0; font-size:10pt; line-height:1.35; }
@@ -130,6 +127,18 @@ footer.colophon { margin-top:.8rem; border-top:1px solid var(--rule); padding-to
   .badge, .verdict, th, code { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 """
+
+
+def page_margins(*words: str) -> str:
+    """Printed pages' margins: the words (a kind of report, its date) at the foot on the
+    left, "Page 1 of 3" on the right. The words are govcheck's own, never a proposal's:
+    CSS strings have escaping rules of their own."""
+    said = " \\00B7  ".join(re.sub(r'[\\"<>]', "", w) for w in words)
+    return (
+        f'@page {{ @bottom-left {{ content: "{said}"; font: 8pt sans-serif; color: #555b63; }}\n'
+        '  @bottom-right { content: "Page " counter(page) " of " counter(pages); '
+        "font: 8pt sans-serif; color: #555b63; } }\n"
+    )
 
 
 class HtmlRenderer(Renderer):
@@ -280,7 +289,7 @@ class HtmlRenderer(Renderer):
         else:
             heading = f"{self.files} proposals"
         w = self.out.write
-        css = CSS.replace("REPORT_DATE", uk_date(self.today))  # digits and a month only
+        css = CSS + page_margins("Governance review", uk_date(self.today))
         w('<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n')
         w('<meta name="viewport" content="width=device-width, initial-scale=1">\n')
         w(f"<title>Governance review: {e(heading)}</title>\n<style>{css}</style>\n</head>\n")
