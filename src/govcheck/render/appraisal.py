@@ -159,8 +159,12 @@ def text(c: Comparison) -> str:
     w = out.append
     title = f" — {clean(c.title)}" if c.title else ""
     w(_fill(f"{clean(c.file)}{title}", "", "  "))
-    w(_fill(f"Options appraisal of {clean(varied_words(c))}: {len(c.options)} options, "
-            f"{dated_words(c)}."))
+    w(
+        _fill(
+            f"Options appraisal of {clean(varied_words(c))}: {len(c.options)} options, "
+            f"{dated_words(c)}."
+        )
+    )
     if law_reviewed_line(c.book):
         w(law_reviewed_line(c.book) + ".")
     w("")
@@ -174,8 +178,10 @@ def text(c: Comparison) -> str:
     for label, o in zip(labels, c.options, strict=True):
         n = o.summary()
         cells = " ".join(MARK[o.facts.get(p.name)] for p in props)
-        w(f"{_cut(label, width):{width}} {n['error']:>2} {n['warning']:>2} {n['info']:>2}  "
-          + cells)
+        w(
+            f"{_cut(label, width):{width}} {n['error']:>2} {n['warning']:>2} {n['info']:>2}  "
+            + cells
+        )
     w("")
     w("* as proposed;  y yes, n no, ? not known (each answer rests on a derived fact)")
     for letter, p in zip(letters, props, strict=True):
@@ -206,8 +212,12 @@ def text(c: Comparison) -> str:
             for a in items:
                 w(_fill(f"{a.rule:<9} {clean(change_words(a))}", "    ", " " * 14))
     w("")
-    w(_fill("Each answer's source, and each finding's message and source: "
-            "--format markdown, html or json."))
+    w(
+        _fill(
+            "Each answer's source, and each finding's message and source: "
+            "--format markdown, html or json."
+        )
+    )
     return guard_text("\n".join(out)) + "\n"
 
 
@@ -220,9 +230,14 @@ def _cut(text: str, width: int) -> str:
 
 
 def _fill(text: str, first: str = "", rest: str | None = None) -> str:
-    return textwrap.fill(text, width=WIDTH, initial_indent=first,
-                         subsequent_indent=first if rest is None else rest,
-                         break_long_words=False, break_on_hyphens=False)
+    return textwrap.fill(
+        text,
+        width=WIDTH,
+        initial_indent=first,
+        subsequent_indent=first if rest is None else rest,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 # ---- markdown
@@ -243,27 +258,33 @@ def markdown(c: Comparison) -> str:
     as_proposed = f"; as proposed: {m(proposed[0])}" if proposed else ""
     w(f"- Varied: {m(varied_words(c))} ({len(c.options)} options{as_proposed})")
     reviewed = law_reviewed_line(c.book)
-    w(f"- Rulebook: {c.book.get('rules', '?')} rules, {m(c.book.get('digest', ''))}"
-      + (f"; {reviewed[0].lower()}{reviewed[1:]}" if reviewed else "") + "\n")
+    w(
+        f"- Rulebook: {c.book.get('rules', '?')} rules, {m(c.book.get('digest', ''))}"
+        + (f"; {reviewed[0].lower()}{reviewed[1:]}" if reviewed else "")
+        + "\n"
+    )
     w("## The options side by side\n")
-    heads = [m(option_title(c, o)) + (" (as proposed)" if o.as_proposed else "")
-             for o in c.options]
+    heads = [m(option_title(c, o)) + (" (as proposed)" if o.as_proposed else "") for o in c.options]
     w("| | " + " | ".join(heads) + " |")
     w("|---|" + "---|" * len(c.options))
     for sev, name in (("error", "Errors"), ("warning", "Warnings"), ("info", "Info")):
-        w(f"| **{name}** | "
-          + " | ".join(str(o.summary()[sev]) for o in c.options) + " |")
+        w(f"| **{name}** | " + " | ".join(str(o.summary()[sev]) for o in c.options) + " |")
     w("| **Properties** |" + " |" * len(c.options))
     for p in c.properties:
-        w(f"| {m(p.label)} | "
-          + " | ".join(_md_answer(p, o.facts.get(p.name)) for o in c.options) + " |")
+        w(
+            f"| {m(p.label)} | "
+            + " | ".join(_md_answer(p, o.facts.get(p.name)) for o in c.options)
+            + " |"
+        )
     topics = topics_of(c)
     if topics:
         w("| **Findings by topic** |" + " |" * len(c.options))
     for t in topics:
         w(f"| {topic_title(t)} | " + " | ".join(topic_cell(o, t) or "—" for o in c.options) + " |")
-    w("\n? not known; E error, W warning, I info. Each property's answer rests on a derived "
-      "fact of the rulebook; its sources are listed at the end.\n")
+    w(
+        "\n? not known; E error, W warning, I info. Each property's answer rests on a derived "
+        "fact of the rulebook; its sources are listed at the end.\n"
+    )
     w("## What tells the options apart\n")
     distinctions = c.distinctions()
     if not distinctions:
@@ -283,8 +304,10 @@ def markdown(c: Comparison) -> str:
     changes = [o for o in c.options if o.also_change]
     if changes:
         w("## What else would have to change\n")
-        w("For each option with errors, the other fields each error reads: one of them "
-          "would have to change too.\n")
+        w(
+            "For each option with errors, the other fields each error reads: one of them "
+            "would have to change too.\n"
+        )
         for o in changes:
             w(f"### {m(option_title(c, o))}\n")
             for a in o.also_change:
@@ -336,7 +359,9 @@ def _md_finding(w: Any, f: Finding, lead: str) -> None:
 
 # The memo stylesheet of `--format html`, plus what a matrix of options or periods and
 # its findings need. Shared by the timeline page.
-SCENARIO_CSS = MEMO_CSS + """
+SCENARIO_CSS = (
+    MEMO_CSS
+    + """
 body { max-width: 92rem; }
 .nw { white-space: nowrap; }
 .wrap { overflow-x: auto; }
@@ -369,6 +394,7 @@ blockquote footer { font-family: "Helvetica Neue", Helvetica, Arial, "DejaVu San
 .none { color: var(--muted); font-style: italic; }
 @media print { body { max-width: none; } }
 """
+)
 
 
 def page(c: Comparison) -> str:
@@ -381,10 +407,15 @@ def page(c: Comparison) -> str:
     w(f"<style>{SCENARIO_CSS}@page {{ size: A4 landscape; }}</style>\n</head>\n<body>")
     w('<header class="memo">\n<p class="kicker">Options appraisal</p>')
     w(f"<h1>{e(heading)}</h1>")
-    w(f'<p class="meta">File <b>{e(c.file)}</b>'
-      + (f" &middot; proposal id <b>{e(c.proposal)}</b>" if c.proposal else "") + "</p>")
-    w(f'<p class="meta">Judged {e(dated_words(c))} &middot; varied <b>{e(varied_words(c))}'
-      f"</b>, {len(c.options)} options</p>")
+    w(
+        f'<p class="meta">File <b>{e(c.file)}</b>'
+        + (f" &middot; proposal id <b>{e(c.proposal)}</b>" if c.proposal else "")
+        + "</p>"
+    )
+    w(
+        f'<p class="meta">Judged {e(dated_words(c))} &middot; varied <b>{e(varied_words(c))}'
+        f"</b>, {len(c.options)} options</p>"
+    )
     if law_reviewed_line(c.book):
         w(f'<p class="meta">{e(law_reviewed_line(c.book))}</p>')
     w("</header>")
@@ -419,14 +450,17 @@ def page(c: Comparison) -> str:
     for t in topics:
         w(f'<tr><th scope="row">{e(topic_title(t))}</th>')
         for o in c.options:
-            cell = " ".join(f'<span class="nw">{e(x)}</span>' for x in topic_cell(o, t).split(", ")
-                            if x)
+            cell = " ".join(
+                f'<span class="nw">{e(x)}</span>' for x in topic_cell(o, t).split(", ") if x
+            )
             w(f"<td>{cell or '&mdash;'}</td>")
         w("</tr>")
     w("</tbody></table></div>")
-    w('<p class="meta">? not known; E error, W warning, I info. Each property\'s answer rests '
-      "on a derived fact of the rulebook; hover over an answer for its fact, and see the "
-      "sources at the end.</p>")
+    w(
+        '<p class="meta">? not known; E error, W warning, I info. Each property\'s answer rests '
+        "on a derived fact of the rulebook; hover over an answer for its fact, and see the "
+        "sources at the end.</p>"
+    )
     w("<h2>What tells the options apart</h2>")
     distinctions = c.distinctions()
     if not distinctions:
@@ -434,11 +468,15 @@ def page(c: Comparison) -> str:
     for d in distinctions:
         f = d.example
         w(f'<article class="finding {d.severity}">')
-        w(f'<h4><span class="badge {d.severity}">{e(d.severity)}</span>'
-          f'<span class="rid">{e(d.rule)}</span>{e(d.title)}</h4>')
+        w(
+            f'<h4><span class="badge {d.severity}">{e(d.severity)}</span>'
+            f'<span class="rid">{e(d.rule)}</span>{e(d.title)}</h4>'
+        )
         under = ", ".join(e(option_title(c, c.options[i])) for i in d.options)
-        w(f'<p class="under">Under: {under} (not under the other '
-          f"{len(c.options) - len(d.options)})</p>")
+        w(
+            f'<p class="under">Under: {under} (not under the other '
+            f"{len(c.options) - len(d.options)})</p>"
+        )
         first = option_title(c, c.options[d.options[0]])
         w(f'<p class="message">Under {e(first)}: {e(f.message)}</p>')
         if f.remedy:
@@ -456,8 +494,10 @@ def page(c: Comparison) -> str:
     changes = [o for o in c.options if o.also_change]
     if changes:
         w("<h2>What else would have to change</h2>")
-        w("<p>For each option with errors, the other fields each error reads: one of them "
-          "would have to change too.</p>")
+        w(
+            "<p>For each option with errors, the other fields each error reads: one of them "
+            "would have to change too.</p>"
+        )
         for o in changes:
             w(f"<h3>{e(option_title(c, o))}</h3>\n<ul>")
             for a in o.also_change:
@@ -470,17 +510,21 @@ def page(c: Comparison) -> str:
         for value, names in ((True, p.true_if), (False, p.false_if)):
             for name in names:
                 d = definitions[name]
-                w(f"<li><b>{e(answer(p, value))}</b> when {e(d['means'])} "
-                  f'<span class="meta">(fact <code>{e(name)}</code>{e(_dates(d))})</span>')
+                w(
+                    f"<li><b>{e(answer(p, value))}</b> when {e(d['means'])} "
+                    f'<span class="meta">(fact <code>{e(name)}</code>{e(_dates(d))})</span>'
+                )
                 for s in d["sources"]:
                     quote = f"<p>\u201c{e(s['quote'])}\u201d</p>" if s.get("quote") else ""
                     w(f"<blockquote>{quote}<footer>{e(cite(s))}</footer></blockquote>")
                 w("</li>")
         w("</ul>")
     version = c.tool.get("version", "")
-    w(f'<footer class="colophon">Prepared with govcheck {e(version)}. Each option is an '
-      "ordinary check of the proposal with the varied field changed; each answer and finding "
-      "names the source it rests on.</footer>\n</body>\n</html>")
+    w(
+        f'<footer class="colophon">Prepared with govcheck {e(version)}. Each option is an '
+        "ordinary check of the proposal with the varied field changed; each answer and finding "
+        "names the source it rests on.</footer>\n</body>\n</html>"
+    )
     return "\n".join(out) + "\n"
 
 

@@ -20,17 +20,20 @@ renderer shows it through `govcheck.textsafe.clean` and its own escaping.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from ..conditions import show
-from ..model import TOPIC_TITLES, TOPICS, Finding, Result
+from ..model import TOPIC_TITLES, TOPICS, Finding, Result, Summary
 from .base import (
     NO_FINDINGS,
     NOT_VALID,
+    Renderer,
     Verdict,
     as_at_origin,
+    counted,
     source_label,
     source_place,
     uk_date,
@@ -303,7 +306,88 @@ def report_facts(report_date: str, rulebook_info: dict[str, Any]) -> list[tuple[
     return facts
 
 
+def batch_line(summary: Summary) -> str:
+    """'49 proposals checked: 0 not valid; 33 unresolved errors, 75 warnings, …'."""
+    s = summary
+    errors = f"{s.error} unresolved error{'s' if s.error != 1 else ''}"
+    return (
+        f"{s.files} proposals checked: {s.invalid} not valid; {errors}, "
+        f"{counted(s.warning, 'warning')}, {counted(s.info, 'info')}, {s.waived} waived."
+    )
+
+
 COLOPHON = (
     "Each finding names the source passage it rests on; quotations are verbatim from the "
     "cited document. Checked against a rulebook of {rules} rules."
 )
+
+
+class BoardRenderer(Renderer):
+    """What the Markdown memo and the HTML page share beyond the walk.
+
+    The report is spooled: the body, the appendix and a batch's overview each to a
+    temporary file (on disk past 8 MB), so the overview can come first and a batch of
+    thousands is never held in memory. The first result waits: alone, it is the whole
+    report and its lead the report's head. Each part of the walk goes to the method
+    named after its class (`_lead`, `_group`, `_head`, …); a subclass writes those, and
+    `_open`, `_close`, `_references` and `_overview`.
+    """
+
+    def __init__(self, out: Any, **options: Any) -> None:
+        super().__init__(out, **options)
+        spool = tempfile.SpooledTemporaryFile
+        self.body = spool(max_size=8 << 20, mode="w+", encoding="utf-8")
+        self.appendix = spool(max_size=8 << 20, mode="w+", encoding="utf-8")
+        self.overview = spool(max_size=8 << 20, mode="w+", encoding="utf-8")
+        self.w: Callable[[str], Any] = self.body.write
+        self.first: Result | None = None
+        self.files = 0
+        self.level = 2  # the heading level of a group of findings
+
+    def result(self, result: Result) -> None:
+        self.files += 1
+        if self.first is None:
+            self.first = result
+            return
+        if self.files == 2:
+            self._file(self.first, alone=False)
+        self._file(result, alone=False)
+
+    def alone(self) -> Result | None:
+        """At `finish`: the one result when there was only one (now walked), else None."""
+        if self.files == 1 and self.first is not None:
+            self._file(self.first, alone=True)
+            return self.first
+        return None
+
+    def _file(self, result: Result, alone: bool) -> None:
+        self.level = 2 if alone else 3
+        self._open(result, alone)
+        for part in walk(result):
+            getattr(self, "_" + type(part).__name__.lower())(part, alone)
+        self._close(result, alone)
+        rows = references(result, self.rulebook)
+        if rows:
+            self._references(result, rows, alone)
+        if not alone:
+            self._overview(lead(result))
+
+    def _open(self, result: Result, alone: bool) -> None:  # noqa: B027 - optional
+        """Write what goes before a proposal's parts."""
+
+    def _close(self, result: Result, alone: bool) -> None:  # noqa: B027 - optional
+        """Write what goes after a proposal's parts."""
+
+    def _references(self, result: Result, rows: list[Reference], alone: bool) -> None:
+        raise NotImplementedError
+
+    def _overview(self, lead: Lead) -> None:
+        raise NotImplementedError
+
+
+def copy(spool: Any, write: Callable[[str], Any]) -> None:
+    """Write out a spool and close it."""
+    spool.seek(0)
+    while chunk := spool.read(1 << 16):
+        write(chunk)
+    spool.close()

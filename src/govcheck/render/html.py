@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import html
 import re
-import tempfile
 from typing import Any
 
 from ..model import Result, Summary
 from ..textsafe import clean
 from . import board
-from .base import Renderer, uk_date
+from .base import uk_date
 
 
 def e(text: Any) -> str:
@@ -141,46 +140,20 @@ def page_margins(*words: str) -> str:
     )
 
 
-class HtmlRenderer(Renderer):
-    def __init__(self, out: Any, **options: Any) -> None:
-        super().__init__(out, **options)
-        spool = tempfile.SpooledTemporaryFile
-        self.body = spool(max_size=8 << 20, mode="w+", encoding="utf-8")
-        self.appendix = spool(max_size=8 << 20, mode="w+", encoding="utf-8")
-        self.overview = spool(max_size=8 << 20, mode="w+", encoding="utf-8")
-        self.first: Result | None = None
-        self.files = 0
-        self.w = self.body.write
-        self.level = 2  # heading level of a group of findings
-
-    def result(self, result: Result) -> None:
-        # The first result waits: alone, it is the whole page and its lead the page's head.
-        self.files += 1
-        if self.first is None:
-            self.first = result
-            return
-        if self.files == 2:
-            self._file(self.first, alone=False)
-        self._file(result, alone=False)
-
-    # ---- one proposal
-
-    def _file(self, result: Result, alone: bool) -> None:
-        self.level = 2 if alone else 3
-        w = self.w
+class HtmlRenderer(board.BoardRenderer):
+    def _open(self, result: Result, alone: bool) -> None:
         if not alone:
-            w('<section class="file">\n')
-        for part in board.walk(result):
-            getattr(self, "_" + type(part).__name__.lower())(part, alone)
+            self.w('<section class="file">\n')
+
+    def _close(self, result: Result, alone: bool) -> None:
         if not alone:
-            w("</section>\n")
-        self._references(result, alone)
-        if not alone:
-            lead = board.lead(result)
-            self.overview.write(
-                f'<tr><td>{e(lead.title)}<br><span class="place">{e(lead.file)}</span></td>'
-                f'<td class="v-{lead.verdict.status}">{e(lead.verdict.headline)}</td></tr>\n'
-            )
+            self.w("</section>\n")
+
+    def _overview(self, lead: board.Lead) -> None:
+        self.overview.write(
+            f'<tr><td>{e(lead.title)}<br><span class="place">{e(lead.file)}</span></td>'
+            f'<td class="v-{lead.verdict.status}">{e(lead.verdict.headline)}</td></tr>\n'
+        )
 
     def _lead(self, lead: board.Lead, alone: bool) -> None:
         w = self.w
@@ -259,10 +232,7 @@ class HtmlRenderer(Renderer):
 
     # ---- the appendix, the overview and the page
 
-    def _references(self, result: Result, alone: bool) -> None:
-        rows = board.references(result, self.rulebook)
-        if not rows:
-            return
+    def _references(self, result: Result, rows: list[board.Reference], alone: bool) -> None:
         a = self.appendix.write
         if not alone:
             a(f"<h3>{e(board.lead(result).title)} <code>{e(result.file)}</code></h3>\n")
@@ -280,37 +250,28 @@ class HtmlRenderer(Renderer):
         return '<p class="kicker">Governance review</p>\n'
 
     def finish(self, summary: Summary) -> None:
-        first = self.first
-        alone = self.files == 1 and first is not None
-        if alone:
-            assert first is not None
-            heading = board.lead(first).title
-            self._file(first, alone=True)
-        else:
-            heading = f"{self.files} proposals"
+        first = self.alone()
+        heading = board.lead(first).title if first else f"{self.files} proposals"
         w = self.out.write
         css = CSS + page_margins("Governance review", uk_date(self.today))
         w('<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n')
         w('<meta name="viewport" content="width=device-width, initial-scale=1">\n')
         w(f"<title>Governance review: {e(heading)}</title>\n<style>{css}</style>\n</head>\n")
         w("<body>\n")
-        if not alone:
+        if not first:
             w('<header class="memo">\n' + self._kicker() + f"<h1>{e(heading)}</h1>\n")
-            s = summary
-            w(
-                f'<p class="verdict-count">{s.files} proposals checked: {s.invalid} not valid; '
-                f"{s.error} unresolved errors, {s.warning} warnings, {s.info} points to note, "
-                f"{s.waived} waived.</p>\n"
-            )
+            w(f'<p class="verdict-count">{e(board.batch_line(summary))}</p>\n')
             w(_facts(board.report_facts(uk_date(self.today), self.rulebook_info)))
             w('<table class="overview"><tr><th>Proposal</th><th>Verdict</th></tr>\n')
-            _copy(self.overview, w)
+            board.copy(self.overview, w)
             w("</table>\n</header>\n")
-        _copy(self.body, w)
+        else:
+            self.overview.close()
+        board.copy(self.body, w)
         if self.appendix.tell():
             w(f'<section class="appendix">\n<h2>{e(board.APPENDIX_HEADING)}</h2>\n')
             w(f"<p>{e(board.APPENDIX_INTRO)}</p>\n")
-            _copy(self.appendix, w)
+            board.copy(self.appendix, w)
             w("</section>\n")
         else:
             self.appendix.close()
@@ -330,10 +291,3 @@ def _code(text: str) -> str:
 def _facts(facts: list[tuple[str, str]]) -> str:
     items = "".join(f"<div><dt>{e(k)}</dt><dd>{e(v)}</dd></div>" for k, v in facts)
     return f'<dl class="facts">{items}</dl>\n'
-
-
-def _copy(spool: Any, write: Any) -> None:
-    spool.seek(0)
-    while chunk := spool.read(1 << 16):
-        write(chunk)
-    spool.close()

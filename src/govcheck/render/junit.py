@@ -101,8 +101,7 @@ class JunitRenderer(Renderer):
     def finish(self, summary: Summary) -> None:
         totals = " ".join(f'{key}="{n}"' for key, n in self.totals.items())
         self.out.write(
-            '<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<testsuites name="govcheck" {totals}>\n'
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="govcheck" {totals}>\n'
         )
         self.spool.seek(0)
         shutil.copyfileobj(self.spool, self.out)

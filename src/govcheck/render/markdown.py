@@ -12,13 +12,12 @@ arrive, so a batch's overview can still come first.
 from __future__ import annotations
 
 import re
-import tempfile
 from typing import Any
 
 from ..model import Result, Summary
 from ..textsafe import clean, guard_text
 from . import board
-from .base import Renderer, uk_date
+from .base import uk_date
 
 # Characters that can start inline structure anywhere in a line: escapes, code spans,
 # emphasis, links and images, raw HTML and autolinks, table cells, strikethrough.
@@ -60,40 +59,15 @@ def code(text: Any) -> str:
     return f"{fence}{pad}{s}{pad}{fence}"
 
 
-class MarkdownRenderer(Renderer):
+class MarkdownRenderer(board.BoardRenderer):
     def __init__(self, out: Any, **options: Any) -> None:
         super().__init__(out, **options)
-        spool = tempfile.SpooledTemporaryFile
-        self.body = spool(max_size=8 << 20, mode="w+", encoding="utf-8")
-        self.appendix = spool(max_size=8 << 20, mode="w+", encoding="utf-8")
-        self.overview = spool(max_size=8 << 20, mode="w+", encoding="utf-8")
-        self.first: Result | None = None
-        self.files = 0
         self.w = lambda text: self.body.write(guard_text(text))
-        self.level = 2  # heading level of a group of findings
 
-    def result(self, result: Result) -> None:
-        # The first result waits: alone, its lead is the memo's head.
-        self.files += 1
-        if self.first is None:
-            self.first = result
-            return
-        if self.files == 2:
-            self._file(self.first, alone=False)
-        self._file(result, alone=False)
-
-    # ---- one proposal
-
-    def _file(self, result: Result, alone: bool) -> None:
-        self.level = 2 if alone else 3
-        for part in board.walk(result):
-            getattr(self, "_" + type(part).__name__.lower())(part, alone)
-        self._references(result, alone)
-        if not alone:
-            lead = board.lead(result)
-            self.overview.write(  # a table row starts with `|`, never with `::`
-                f"| {md(lead.title)} | {md(lead.file)} | {md(lead.verdict.headline)} |\n"
-            )
+    def _overview(self, lead: board.Lead) -> None:
+        self.overview.write(  # a table row starts with `|`, never with `::`
+            f"| {md(lead.title)} ({md(lead.file)}) | {md(lead.verdict.headline)} |\n"
+        )
 
     def _lead(self, lead: board.Lead, alone: bool) -> None:
         w = self.w
@@ -157,11 +131,7 @@ class MarkdownRenderer(Renderer):
 
     # ---- the appendix, the overview and the memo
 
-    def _references(self, result: Result, alone: bool) -> None:
-        rows = board.references(result, self.rulebook)
-        if not rows:
-            return
-
+    def _references(self, result: Result, rows: list[board.Reference], alone: bool) -> None:
         def a(text: str) -> None:
             self.appendix.write(guard_text(text))
 
@@ -178,34 +148,21 @@ class MarkdownRenderer(Renderer):
         a("\n")
 
     def finish(self, summary: Summary) -> None:
-        first = self.first
-        alone = self.files == 1 and first is not None
+        alone = self.alone() is not None
+        w = self.out.write
         if alone:
-            assert first is not None
-            self._file(first, alone=True)
-        out: list[str] = []
-        w = out.append
-        if not alone:
-            s = summary
-            w(f"# Governance review: {self.files} proposals\n\n")
-            w(
-                f"{s.files} proposals checked: {s.invalid} not valid; {s.error} unresolved "
-                f"errors, {s.warning} warnings, {s.info} points to note, {s.waived} waived.\n\n"
-            )
-            w(_facts(board.report_facts(uk_date(self.today), self.rulebook_info)))
-            w("| Proposal | File | Verdict |\n|---|---|---|\n")
-            self.out.write("".join(out))
-            out.clear()
-            _copy(self.overview, self.out.write)
-            self.out.write("\n")
-        else:
             self.overview.close()
-        _copy(self.body, self.out.write)
+        else:
+            w(f"# Governance review: {self.files} proposals\n\n")
+            w(f"{md(board.batch_line(summary))}\n\n")
+            w(_facts(board.report_facts(uk_date(self.today), self.rulebook_info)))
+            w("| Proposal | Verdict |\n|---|---|\n")
+            board.copy(self.overview, w)
+            w("\n")
+        board.copy(self.body, w)
         if self.appendix.tell():
             w(f"## {md(board.APPENDIX_HEADING)}\n\n{md(board.APPENDIX_INTRO)}\n\n")
-            self.out.write("".join(out))
-            out.clear()
-            _copy(self.appendix, self.out.write)
+            board.copy(self.appendix, w)
         else:
             self.appendix.close()
         version = self.tool.get("version", "")
@@ -214,15 +171,7 @@ class MarkdownRenderer(Renderer):
             f"---\n\n*Prepared with govcheck {code(version)} on {md(uk_date(self.today))}. "
             f"{md(board.COLOPHON.format(rules=rules))}*\n"
         )
-        self.out.write("".join(out))
 
 
 def _facts(facts: list[tuple[str, str]]) -> str:
     return "".join(f"- {md(k)}: {md(v)}\n" for k, v in facts) + "\n"
-
-
-def _copy(spool: Any, write: Any) -> None:
-    spool.seek(0)
-    while chunk := spool.read(1 << 16):
-        write(chunk)
-    spool.close()

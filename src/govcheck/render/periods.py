@@ -92,8 +92,12 @@ def text(t: Timeline) -> str:
     w = out.append
     title = f" — {clean(t.title)}" if t.title else ""
     w(_fill(f"{clean(t.file)}{title}", "", "  "))
-    w(_fill(f"Law over time, {t.start} to {t.end}: {_n(len(t.periods), 'period')} "
-            f"(checked at {_n(len(t.checked_at), 'date')})."))
+    w(
+        _fill(
+            f"Law over time, {t.start} to {t.end}: {_n(len(t.periods), 'period')} "
+            f"(checked at {_n(len(t.checked_at), 'date')})."
+        )
+    )
     w(_fill(clean(fixed_words(t))))
     if law_reviewed_line(t.book):
         w(law_reviewed_line(t.book) + ".")
@@ -126,14 +130,20 @@ def text(t: Timeline) -> str:
 
 def _line(mark: str, f: Finding) -> str:
     waived = " [waived]" if f.waived else ""
-    return _fill(f"{mark} {f.severity.upper():<8} {f.rule:<9} {clean(f.title)}{waived}",
-                 "  ", " " * 23)
+    return _fill(
+        f"{mark} {f.severity.upper():<8} {f.rule:<9} {clean(f.title)}{waived}", "  ", " " * 23
+    )
 
 
 def _fill(text: str, first: str = "", rest: str | None = None) -> str:
-    return textwrap.fill(text, width=WIDTH, initial_indent=first,
-                         subsequent_indent=first if rest is None else rest,
-                         break_long_words=False, break_on_hyphens=False)
+    return textwrap.fill(
+        text,
+        width=WIDTH,
+        initial_indent=first,
+        subsequent_indent=first if rest is None else rest,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 # ---- the matrix of findings by period (markdown and html)
@@ -148,8 +158,9 @@ def matrix(t: Timeline) -> list[tuple[Finding, list[str | None]]]:
             sev = "waived" if f.waived else f.severity
             if cells[i] is None or SEVERITY_RANK.get(sev, 3) < SEVERITY_RANK.get(cells[i], 3):
                 cells[i] = sev
-    return sorted(rows.values(), key=lambda r: (min(SEVERITY_RANK.get(c, 3) for c in r[1]
-                                                    if c), r[0].rule))
+    return sorted(
+        rows.values(), key=lambda r: (min(SEVERITY_RANK.get(c, 3) for c in r[1] if c), r[0].rule)
+    )
 
 
 def _span(p: Period) -> str:
@@ -169,19 +180,26 @@ def markdown(t: Timeline) -> str:
     w(f"- File: {m(t.file)}")
     if t.proposal:
         w(f"- Proposal id: {m(t.proposal)}")
-    w(f"- Judged as at each day from {t.start} to {t.end}: {_n(len(t.periods), 'period')} "
-      f"(checked at {_n(len(t.checked_at), 'date')}; periods with the same findings merged)")
+    w(
+        f"- Judged as at each day from {t.start} to {t.end}: {_n(len(t.periods), 'period')} "
+        f"(checked at {_n(len(t.checked_at), 'date')}; periods with the same findings merged)"
+    )
     w(f"- {m(fixed_words(t))}")
     reviewed = law_reviewed_line(t.book)
-    w(f"- Rulebook: {t.book.get('rules', '?')} rules, {m(t.book.get('digest', ''))}"
-      + (f"; {reviewed[0].lower()}{reviewed[1:]}" if reviewed else "") + "\n")
+    w(
+        f"- Rulebook: {t.book.get('rules', '?')} rules, {m(t.book.get('digest', ''))}"
+        + (f"; {reviewed[0].lower()}{reviewed[1:]}" if reviewed else "")
+        + "\n"
+    )
     w("## At a glance\n")
     w("| From | To | Errors | Warnings | Info | Appear | Disappear |")
     w("|---|---|---:|---:|---:|---|---|")
     for p in t.periods:
         n = p.summary()
-        w(f"| {p.start} | {p.end} | {n['error']} | {n['warning']} | {n['info']} | "
-          f"{', '.join(p.appear) or '—'} | {', '.join(p.disappear) or '—'} |")
+        w(
+            f"| {p.start} | {p.end} | {n['error']} | {n['warning']} | {n['info']} | "
+            f"{', '.join(p.appear) or '—'} | {', '.join(p.disappear) or '—'} |"
+        )
     w("\n## Findings by period\n")
     w("| Rule | Finding | " + " | ".join(_span(p) for p in t.periods) + " |")
     w("|---|---|" + "---|" * len(t.periods))
@@ -228,8 +246,6 @@ def _md_finding(w: Any, f: Finding, change: str) -> None:
 # ---- html
 
 
-
-
 def page(t: Timeline) -> str:
     heading = t.title or t.proposal or t.file
     out: list[str] = []
@@ -240,10 +256,15 @@ def page(t: Timeline) -> str:
     w(f"<style>{SCENARIO_CSS}</style>\n</head>\n<body>")
     w('<header class="memo">\n<p class="kicker">Law over time</p>')
     w(f"<h1>{e(heading)}</h1>")
-    w(f'<p class="meta">File <b>{e(t.file)}</b>'
-      + (f" &middot; proposal id <b>{e(t.proposal)}</b>" if t.proposal else "") + "</p>")
-    w(f'<p class="meta">Judged as at each day from <b>{t.start}</b> to <b>{t.end}</b>: '
-      f"{_n(len(t.periods), 'period')} (checked at {_n(len(t.checked_at), 'date')})</p>")
+    w(
+        f'<p class="meta">File <b>{e(t.file)}</b>'
+        + (f" &middot; proposal id <b>{e(t.proposal)}</b>" if t.proposal else "")
+        + "</p>"
+    )
+    w(
+        f'<p class="meta">Judged as at each day from <b>{t.start}</b> to <b>{t.end}</b>: '
+        f"{_n(len(t.periods), 'period')} (checked at {_n(len(t.checked_at), 'date')})</p>"
+    )
     w(f'<p class="meta">{e(fixed_words(t))}</p>')
     if law_reviewed_line(t.book):
         w(f'<p class="meta">{e(law_reviewed_line(t.book))}</p>')
@@ -253,8 +274,11 @@ def page(t: Timeline) -> str:
     for p in t.periods:
         w(f"<th>{p.start}<br>to {p.end}</th>")
     w("</tr></thead>\n<tbody>")
-    w("<tr><th>Count</th><th></th>"
-      + "".join(f"<td>{e(counts_words(p.summary()))}</td>" for p in t.periods) + "</tr>")
+    w(
+        "<tr><th>Count</th><th></th>"
+        + "".join(f"<td>{e(counts_words(p.summary()))}</td>" for p in t.periods)
+        + "</tr>"
+    )
     for f, cells in matrix(t):
         w(f'<tr><th>{e(f.rule)}</th><td class="title">{e(f.title)}</td>')
         for c in cells:
@@ -288,9 +312,11 @@ def page(t: Timeline) -> str:
         if same:
             w(f'<p class="meta">{same} other finding{"s" if same != 1 else ""} as before.</p>')
     version = t.tool.get("version", "")
-    w(f'<footer class="colophon">Prepared with govcheck {e(version)}. Each period is an '
-      "ordinary check of the proposal as at its first day; each finding names the source it "
-      "rests on.</footer>\n</body>\n</html>")
+    w(
+        f'<footer class="colophon">Prepared with govcheck {e(version)}. Each period is an '
+        "ordinary check of the proposal as at its first day; each finding names the source it "
+        "rests on.</footer>\n</body>\n</html>"
+    )
     return "\n".join(out) + "\n"
 
 
@@ -298,8 +324,10 @@ def _html_finding(w: Any, f: Finding, change: str) -> None:
     kind = "waived" if f.waived else f.severity
     w(f'<article class="finding {kind}">')
     lead = f"{e(change.capitalize())}: " if change else ""
-    w(f'<h4>{lead}<span class="badge {f.severity}">{e(f.severity)}</span>'
-      f'<span class="rid">{e(f.rule)}</span>{e(f.title)}</h4>')
+    w(
+        f'<h4>{lead}<span class="badge {f.severity}">{e(f.severity)}</span>'
+        f'<span class="rid">{e(f.rule)}</span>{e(f.title)}</h4>'
+    )
     w(f'<p class="message">{e(f.message)}</p>')
     if f.remedy and change != "disappears":
         w(f'<div class="todo"><strong>What to do.</strong> {e(f.remedy)}</div>')
