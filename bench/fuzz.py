@@ -7,6 +7,7 @@
     python bench/fuzz.py --corpus /tmp/corpus    # re-run over a kept corpus
     python bench/fuzz.py --show 3                # print up to 3 examples of each problem
     python bench/fuzz.py --library               # also check every file in-process
+    python bench/fuzz.py --no-multi --jobs-check ''   # one run per batch and format only
 
 Each proposal is a bundled case with one to three mutations: odd numbers (1e-05, 3e16,
 .inf, 1e400, huge integers), hostile strings (unpaired surrogates, control, bidi and
@@ -20,7 +21,10 @@ file, a directory named like a proposal. The corpus depends only on the seed and
 cases, so a count that changes means govcheck changed.
 
 Files go into batches (directories of --batch files, 100 by default). Each batch is
-checked once per output format govcheck.render.FORMATS lists, and the script counts:
+checked once per output format govcheck.render.FORMATS lists, once more writing every
+format in one run (`--format FMT:PATH`, when the CLI takes it; each report must equal
+its own run's), and once more with `-j 2` in the formats of --jobs-check (the output
+must be byte-identical). The script counts:
 
 - tracebacks (on either stream) and exit codes other than 0, 1 and 2 (a signal too);
 - runs that did not finish within --timeout seconds;
@@ -263,6 +267,7 @@ ODD_NAMES = (
 ODD_BYTE_NAMES = (b"latin1-\xe9", b"bad-\xff\xfe", b"cesu-\xed\xa0\x80")
 
 SUFFIXES = (".yaml", ".yaml", ".yaml", ".yml", ".json", ".YAML")
+FILESYSTEM_BATCH = "batch-filesystem"
 
 
 # ---------------------------------------------------------------------------
@@ -641,7 +646,7 @@ def build_corpus(directory: Path, n: int, seed: int, batch: int = 100) -> list[P
         with open(target, "wb") as handle:
             handle.write(raw)
         manifest[os.fsdecode(target)] = draft.applied
-    batches.append(_filesystem_oddities(directory / "batch-filesystem"))
+    batches.append(_filesystem_oddities(directory / FILESYSTEM_BATCH))
     (directory / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=True, indent=0), "utf-8"
     )
@@ -720,6 +725,9 @@ PROBLEMS = (
     "malformed github annotation",
     "markup payload unescaped",
     "exit 2 reason not one line",
+    "output differs with -j 2",
+    "several formats: a report is missing",
+    "several formats: report differs from its own run",
     "library exception",
 )
 
@@ -761,35 +769,45 @@ def _files_in(batch: Path) -> int:
     return n
 
 
-def judge(fmt: str, batch: Path, proc: subprocess.CompletedProcess[bytes], tally: Tally) -> None:
-    where = f"{batch.name} --format {fmt}"
+def judge(
+    fmt: str,
+    batch: Path,
+    proc: subprocess.CompletedProcess[bytes],
+    tally: Tally,
+    where: str | None = None,
+) -> None:
+    where = where or f"{batch.name} --format {fmt}"
     raw_out, raw_err = proc.stdout, proc.stderr
     err = raw_err.decode("utf-8", "replace")
     if b"Traceback (most recent call last)" in raw_out + raw_err:
         tally.add("traceback", f"{where}: {_last_line(err)}")
         tally.lost_batches.add(batch.name)
+    # Every file of a mutated batch can be read, so exit 2 there means the run itself
+    # failed; in the file-system batch it may mean "some file could not be read", with a
+    # line for each, and only a report that misses files is a loss.
+    readable = batch.name != FILESYSTEM_BATCH
     if proc.returncode not in (0, 1, 2):
+        tally.lost_batches.add(batch.name)
         tally.add("exit code not 0/1/2", f"{where}: exit {proc.returncode}: {_last_line(err)}")
-    if proc.returncode == 2:
+    elif proc.returncode == 2 and readable:
+        tally.lost_batches.add(batch.name)
+        tally.add("exit 2 (batch lost)", f"{where}: {_last_line(err)}")
         lines = [line for line in err.splitlines() if line.strip()]
         if len(lines) != 1:
             tally.add("exit 2 reason not one line", f"{where}: {len(lines)} lines")
-    if proc.returncode not in (0, 1):
-        tally.lost_batches.add(batch.name)
-        tally.add("exit 2 (batch lost)" if proc.returncode == 2 else "exit code not 0/1/2", where)
     try:
         out = raw_out.decode("utf-8")
     except UnicodeDecodeError as e:
         tally.add("output not UTF-8", f"{where}: {e}")
         out = raw_out.decode("utf-8", "replace")
-    if proc.returncode in (0, 1):
+    if proc.returncode in (0, 1, 2):
         expected = _files_in(batch)
         covered = _count_in(fmt, out, err)
         # A broken symlink or a pipe may be reported too, so more is not a loss.
         if covered is not None and covered < expected:
             tally.lost_batches.add(batch.name)
             tally.add("report misses files (batch lost)", f"{where}: {covered} of {expected}")
-        if not _parses(fmt, out, where, tally):
+        if (proc.returncode != 2 or not readable) and not _parses(fmt, out, where, tally):
             tally.lost_batches.add(batch.name)
     _safe(fmt, out, where, tally)
     _safe("stderr", err, where + " (stderr)", tally)
@@ -855,19 +873,93 @@ def _last_line(text: str) -> str:
     return lines[-1][:200] if lines else ""
 
 
-def run_cli(batches: Iterable[Path], formats: Iterable[str], tally: Tally, timeout: float) -> None:
+def _run(cmd: list[str], cwd: Path, timeout: float) -> subprocess.CompletedProcess[bytes] | None:
+    try:
+        return subprocess.run(cmd, capture_output=True, timeout=timeout, cwd=cwd)
+    except subprocess.TimeoutExpired:
+        return None
+
+
+def several_formats_per_run() -> bool:
+    """Does `govcheck check` take `--format FMT:PATH`, several times in one run?"""
+    proc = subprocess.run([*GOVCHECK, "check", "--help"], capture_output=True, text=True)
+    return "FMT[:PATH]" in proc.stdout
+
+
+def run_cli(
+    batches: Iterable[Path],
+    formats: Iterable[str],
+    tally: Tally,
+    timeout: float,
+    *,
+    single: bool = True,
+    multi: bool = False,
+    jobs_check: Iterable[str] = (),
+) -> None:
+    """Check each batch once per format (`single`); with `multi`, once more writing
+    every format in one run (each report judged, and compared with its own run's);
+    each format of `jobs_check` once more with `-j 2`, compared byte for byte with
+    `-j 1`."""
     formats = list(formats)
     for batch in batches:
-        for fmt in formats:
+        cwd = batch.parent  # no config file of the repository applies
+        reports: dict[str, bytes] = {}
+        for fmt in formats if single else ():
             tally.runs += 1
-            cmd = [*GOVCHECK, "check", str(batch), "--format", fmt]
-            try:
-                proc = subprocess.run(cmd, capture_output=True, timeout=timeout, cwd=ROOT)
-            except subprocess.TimeoutExpired:
+            proc = _run([*GOVCHECK, "check", str(batch), "--format", fmt], cwd, timeout)
+            if proc is None:
                 tally.add("timed out", f"{batch.name} --format {fmt}")
                 tally.lost_batches.add(batch.name)
                 continue
             judge(fmt, batch, proc, tally)
+            reports[fmt] = proc.stdout
+        if multi and len(formats) > 1:
+            for fmt, written in _run_multi(batch, formats, reports, tally, timeout).items():
+                reports.setdefault(fmt, written)
+        for fmt in jobs_check:
+            if fmt not in reports:
+                continue
+            tally.runs += 1
+            cmd = [*GOVCHECK, "check", str(batch), "--format", fmt, "-j", "2"]
+            proc = _run(cmd, cwd, timeout)
+            if proc is None:
+                tally.add("timed out", f"{batch.name} --format {fmt} -j 2")
+            elif proc.stdout != reports[fmt]:
+                tally.add("output differs with -j 2", f"{batch.name} --format {fmt}")
+
+
+def _run_multi(
+    batch: Path, formats: list[str], single: dict[str, bytes], tally: Tally, timeout: float
+) -> dict[str, bytes]:
+    """One run writing every format (the first to standard output); the reports."""
+    first, rest = formats[0], formats[1:]
+    reports: dict[str, bytes] = {}
+    with tempfile.TemporaryDirectory(prefix="govcheck-fuzz-out-") as out:
+        cmd = [*GOVCHECK, "check", str(batch), "--format", first]
+        for fmt in rest:
+            cmd += ["--format", f"{fmt}:{out}/report.{fmt}"]
+        tally.runs += 1
+        proc = _run(cmd, batch.parent, timeout)
+        where = f"{batch.name} (all formats in one run)"
+        if proc is None:
+            tally.add("timed out", where)
+            tally.lost_batches.add(batch.name)
+            return reports
+        judge(first, batch, proc, tally, f"{where}: {first}")
+        reports[first] = proc.stdout
+        for fmt in rest:
+            path = Path(out) / f"report.{fmt}"
+            if not path.exists():
+                if proc.returncode in (0, 1):
+                    tally.add("several formats: a report is missing", f"{where}: {fmt}")
+                continue
+            written = reports[fmt] = path.read_bytes()
+            report = subprocess.CompletedProcess(cmd, proc.returncode, written, b"")
+            judge(fmt, batch, report, tally, f"{where}: {fmt}")
+        for fmt, written in reports.items():
+            if fmt in single and written != single[fmt]:
+                tally.add("several formats: report differs from its own run", f"{where}: {fmt}")
+    return reports
 
 
 def run_library(batches: Iterable[Path], tally: Tally) -> None:
@@ -891,7 +983,7 @@ def run_library(batches: Iterable[Path], tally: Tally) -> None:
 def report(tally: Tally, n_files: int, n_batches: int, formats: list[str], show: int) -> None:
     print(
         f"{n_files} proposals in {n_batches} batches, {tally.runs} runs of govcheck check "
-        f"(formats: {', '.join(formats)})"
+        f"(formats: {', '.join(formats)}; then all at once, and -j 2 for some)"
     )
     for what in PROBLEMS:
         print(f"  {what:<46} {tally.counts.get(what, 0):6d}")
@@ -920,6 +1012,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--show", type=int, default=0, help="examples to print per problem (0)")
     ap.add_argument("--library", action="store_true", help="also check in-process")
     ap.add_argument("--no-cli", action="store_true", help="skip the command line runs")
+    ap.add_argument(
+        "--no-multi", action="store_true", help="skip the run writing every format at once"
+    )
+    ap.add_argument(
+        "--jobs-check",
+        default="markdown,html,json",
+        help="formats to run again with -j 2 and compare (markdown,html,json; '' for none)",
+    )
     args = ap.parse_args(argv)
 
     formats = args.formats.split(",") if args.formats else list(cli_formats())
@@ -927,7 +1027,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.corpus:
         base = args.corpus
         batches = sorted(p for p in base.iterdir() if p.is_dir() and p.name.startswith("batch"))
-        batches.sort(key=lambda p: p.name == "batch-filesystem")
+        batches.sort(key=lambda p: p.name == FILESYSTEM_BATCH)
     else:
         if args.keep:
             base = args.keep
@@ -942,7 +1042,9 @@ def main(argv: list[str] | None = None) -> None:
         tally = Tally()
         start = time.perf_counter()
         if not args.no_cli:
-            run_cli(batches, formats, tally, args.timeout)
+            multi = not args.no_multi and several_formats_per_run()
+            jobs = [f for f in args.jobs_check.split(",") if f in formats]
+            run_cli(batches, formats, tally, args.timeout, multi=multi, jobs_check=jobs)
         if args.library:
             run_library(batches, tally)
         n_files = sum(_files_in(b) for b in batches)
