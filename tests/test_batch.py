@@ -340,18 +340,7 @@ def mixed_batch(tmp_path_factory) -> Path:
     return folder
 
 
-NOT_YET_IDENTICAL = {"markdown", "html"}  # the "not stated" marker does not survive pickling
-
-
-@pytest.mark.parametrize(
-    "fmt",
-    [
-        pytest.param(f, marks=pytest.mark.xfail(strict=True, reason="issue 10: marker pickling"))
-        if f in NOT_YET_IDENTICAL
-        else f
-        for f in sorted(FORMATS)
-    ],
-)
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_output_is_byte_identical_for_any_number_of_jobs(mixed_batch, fmt) -> None:
     one = run("check", str(mixed_batch), "--format", fmt, "-j", "1")
     two = run("check", str(mixed_batch), "--format", fmt, "-j", "2")

@@ -88,3 +88,20 @@ def test_a_non_finite_number_is_a_located_finding_not_an_exception() -> None:
     (finding,) = result.findings
     assert not result.valid and "means infinity" in finding.message
     assert finding.location.line == text.splitlines().index("  value_gbp: .inf") + 1
+
+
+# --------------------------------------------------------------------------- "not stated"
+
+
+def test_the_not_stated_marker_reads_as_words_and_stays_one_object() -> None:
+    import copy
+    import pickle
+
+    import govcheck
+    from govcheck.conditions import MISSING, NotStated
+
+    assert govcheck.MISSING is MISSING and NotStated() is MISSING
+    assert repr(MISSING) == str(MISSING) == f"{MISSING}" == "not stated"
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        assert pickle.loads(pickle.dumps(MISSING, protocol)) is MISSING
+    assert copy.deepcopy({"actual": MISSING})["actual"] is MISSING

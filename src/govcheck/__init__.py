@@ -15,6 +15,8 @@ from typing import Any
 # Imported on first use (PEP 562), so `govcheck --help`, `--version` and commands that
 # never check a proposal do not pay for jsonschema and the rule loader.
 _LAZY = {
+    "MISSING": "conditions",
+    "NotStated": "conditions",
     "Checker": "checker",
     "Report": "checker",
     "check": "checker",
@@ -39,8 +41,10 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "MISSING",
     "Checker",
     "Comparison",
+    "NotStated",
     "Report",
     "Rulebook",
     "RulebookError",

@@ -282,7 +282,37 @@ def walk(cond: Condition):
 
 # ---- evaluation in Python (explanations, examples, and a cross-check of the engine)
 
-MISSING = object()
+class NotStated:
+    """The value of a field the proposal does not state ("absent means not stated").
+
+    One instance, :data:`MISSING`: compare with ``is``. It reads as ``not stated``
+    wherever it is shown, and survives pickling as that same instance (``-j`` workers
+    send findings holding it back to the main process).
+    """
+
+    _the: NotStated | None = None
+
+    def __new__(cls) -> NotStated:
+        if cls._the is None:
+            cls._the = super().__new__(cls)
+        return cls._the
+
+    def __repr__(self) -> str:
+        return "not stated"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> str:
+        return "MISSING"  # pickled by name: unpickling finds this module's MISSING
+
+    def __copy__(self) -> NotStated:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> NotStated:
+        return self
+
+
+MISSING = NotStated()
 
 
 def value_at(instance: Any, relative: tuple[str, ...]) -> Any:
