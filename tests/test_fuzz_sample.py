@@ -36,12 +36,6 @@ KNOWN: dict[str, str] = {
         "section 3: a file name that is not UTF-8 ends sarif, junit, markdown and html "
         "with UnicodeEncodeError (batch)"
     ),
-    "raw control/bidi/zero-width characters": (
-        "section 4: a title's U+202E reaches the text and github reports raw (batch, pipeline)"
-    ),
-    "line starting with '::' (workflow command)": (
-        "section 4: a title's `##[error]` reaches the text report unbroken (batch)"
-    ),
 }
 
 
