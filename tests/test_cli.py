@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import rulekit
 import yaml
 from click.testing import CliRunner
@@ -211,3 +212,46 @@ def test_committed_rule_reference_is_up_to_date() -> None:
     assert docs.read_text(encoding="utf-8") == generated, (
         "docs/rules.md is out of date: run `govcheck rules --format markdown > docs/rules.md`"
     )
+
+
+@pytest.mark.parametrize("value", ["2014-W01-1", "20140101", "2014-1-1", "2014-02-30", "2014-001"])
+def test_as_at_takes_yyyy_mm_dd_only(tmp_path, value) -> None:
+    result = run("check", write(tmp_path / "p.yaml", COOP), "--as-at", value)
+    assert result.exit_code == 2 and "write YYYY-MM-DD" in result.stderr
+
+
+def test_a_file_named_like_an_option_is_refused_not_obeyed(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "p.yaml", COOP)
+    (tmp_path / "w.yaml").write_text(
+        "- rule: PEN-002\n  reason: Slipped in\n  approved_by: Nobody\n  expires: 2099-12-31\n"
+    )
+    write(tmp_path / "--waivers=w.yaml", COOP)
+    write(tmp_path / "-op.yaml", COOP)
+    for hostile in ("--waivers=w.yaml", "-op.yaml"):
+        result = run("check", hostile, "p.yaml")
+        assert result.exit_code == 2 and result.stdout == ""
+        assert f"'{hostile}' is the name of a file here" in result.stderr
+    assert Path("p.yaml").read_text().startswith("govcheck: 1")
+    # After `--` such names are files like any other.
+    result = run("check", "--format", "json", "--", "--waivers=w.yaml", "-op.yaml", "p.yaml")
+    assert result.exit_code == 1
+    findings = [f for r in json.loads(result.stdout)["results"] for f in r["findings"]]
+    assert not any(f["waived"] for f in findings if f["rule"] == "PEN-002")
+
+
+def test_a_report_is_never_written_over_a_proposal(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    proposal = Path(write(tmp_path / "p.yaml", COOP))
+    other = Path(write(tmp_path / "other.yaml", COOP))
+    before = proposal.read_bytes(), other.read_bytes()
+    into_input = run("check", "p.yaml", "-o", "p.yaml", "--force")
+    assert into_input.exit_code == 2 and "one of the proposals being checked" in into_input.stderr
+    into_other = run("check", "p.yaml", "--format", "json:other.yaml")
+    assert into_other.exit_code == 2 and "looks like a proposal" in into_other.stderr
+    assert (proposal.read_bytes(), other.read_bytes()) == before
+    forced = run("check", "p.yaml", "--format", "json", "-o", "other.yaml", "--force")
+    assert forced.exit_code == 1 and json.loads(other.read_text())["summary"]["files"] == 1
+    # The last run's report is replaced without --force.
+    again = run("check", "p.yaml", "--format", "json", "-o", "other.yaml")
+    assert again.exit_code == 1

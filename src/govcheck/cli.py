@@ -16,7 +16,9 @@ import datetime
 import gc
 import json
 import os
+import re
 import signal
+import stat
 import sys
 from typing import IO, Any
 
@@ -53,9 +55,32 @@ def _stop(signum: int, frame: Any) -> None:
     raise Stopped
 
 
+class FileArgsCommand(click.Command):
+    """A command whose arguments name files: a file name is never read as an option.
+
+    An argument before `--` that starts with `-` and is also the name of a file or link
+    that exists here is refused (exit 2), whatever it would mean as an option: a file
+    named `--waivers=w.yaml` or `-onorthtown.yaml`, matched by a shell glob or passed by
+    a hook, must not waive findings or overwrite a proposal. After `--` every argument
+    is a file, as usual."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        for arg in args:
+            if arg == "--":
+                break
+            if arg.startswith("-") and arg != "-" and os.path.lexists(arg):
+                raise Failure(
+                    f"{arg!r} is the name of a file here, so it is not read as an option; "
+                    f"to check it, put file names after `--` (govcheck {self.name} -- FILE...)"
+                )
+        return super().parse_args(ctx, args)
+
+
 class Command(click.Group):
     """The command group, with one place that turns every way a run can end into an
     exit status and at most one line per problem on stderr."""
+
+    command_class = FileArgsCommand
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -98,15 +123,20 @@ def _quiet_stdout() -> None:
     _silence_stdout()
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """YYYY-MM-DD only: Python also reads week dates (2014-W01-1) and basic forms
+    (20140101), which govcheck would then compare as text."""
     if value is None:
         return None
     try:
+        if not _ISO_DATE.fullmatch(value):
+            raise ValueError
         datetime.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
-    if len(value) != 10:
-        raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD")
     return value
 
 
@@ -230,6 +260,11 @@ def _format_help() -> str:
     "instead of the one found from the working directory upwards.",
 )
 @click.option("--no-config", is_flag=True, help="Read no config file: command-line options only.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write a report file even over an existing file that looks like a proposal.",
+)
 def check(
     paths: tuple[str, ...],
     formats: tuple[str, ...],
@@ -243,6 +278,7 @@ def check(
     junit_fired_only: bool | None,
     config_file: str | None,
     no_config: bool,
+    force: bool,
 ) -> None:
     """Check proposals (files, directories of *.yaml/*.yml/*.json, or - for stdin).
 
@@ -284,6 +320,9 @@ def check(
     settings = {"rules": rules, "as_at": as_at, "waivers": waivers}
     checker = Checker.from_settings(**settings)
     files = _expand(paths)
+    for _, path in targets:
+        if path is not None:
+            _may_overwrite(path, files, force)
     # The rulebook lives until the process ends; frozen, the garbage collector stops
     # re-scanning its many small objects while each file's short-lived ones come and go
     # (about a tenth of a long run's time).
@@ -342,6 +381,45 @@ def check(
     if not on_stdout or on_stdout[0] in ("text", "compact"):
         say(summary_line(summary))
     sys.exit(2 if troubles else 1 if failed else 0)
+
+
+def _may_overwrite(target: str, files: list[str], force: bool) -> None:
+    """Refuse to write a report over a proposal: always over one of this run's inputs,
+    and over any other file that looks like a proposal unless --force is given. A report
+    file left by the last run (JSON, SARIF...) is replaced as usual."""
+    try:
+        st = os.stat(target)
+    except OSError:
+        return  # nothing there yet (or nothing a report could replace)
+    if not stat.S_ISREG(st.st_mode):
+        return
+    for f in files:
+        if f == "-":
+            continue
+        try:
+            other = os.stat(f)
+        except OSError:
+            continue
+        if (other.st_dev, other.st_ino) == (st.st_dev, st.st_ino):
+            raise Failure(f"{target} is one of the proposals being checked; write the report "
+                          "to another file")
+    if not force and _looks_like_a_proposal(target):
+        raise Failure(f"{target} looks like a proposal (it starts `govcheck: 1`); write the "
+                      "report to another file, or give --force to replace it")
+
+
+_PROPOSAL_START = re.compile(rb'(?m)^(?:govcheck[ \t]*:|[ \t]*\{?[ \t]*"govcheck"[ \t]*:)')
+
+
+def _looks_like_a_proposal(path: str) -> bool:
+    """True when the file has a top-level `govcheck:` key (YAML) or `"govcheck":` at the
+    start of a line (JSON): a report names govcheck only as a value."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(65536)
+    except OSError:
+        return False
+    return bool(_PROPOSAL_START.search(head))
 
 
 def _discard(outs: list[Any]) -> None:
@@ -420,7 +498,14 @@ def _expand(paths: tuple[str, ...]) -> list[str]:
     try:
         files = expand_paths(paths)
     except FileNotFoundError as e:
-        raise Failure(f"no such file or directory: {e.args[0]}") from None
+        name = str(e.args[0])
+        hint = ""
+        if name.startswith("-"):
+            hint = (
+                " (every argument after `--` is a file; the pre-commit hook passes its args "
+                "there, so give its options in .govcheck.yaml)"
+            )
+        raise Failure(f"no such file or directory: {name}{hint}") from None
     except OSError as e:
         raise Failure(f"cannot read {e.filename}: {e.strerror}") from None
     if not files:
