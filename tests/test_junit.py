@@ -135,3 +135,14 @@ def test_a_second_reader_agrees(batch) -> None:
             outcomes[key] = outcomes.get(key, 0) + 1
     # junit2html counts the broken file's <error> as failed too
     assert outcomes == {"passed": 11, "failed": 2, "skipped": 3}
+
+
+def test_each_suite_says_to_what_date_the_law_was_reviewed(batch) -> None:
+    from govcheck.rulebook import load_rulebook
+
+    reviewed = load_rulebook(batch).law_reviewed_to  # the mini rulebook's sources.yaml
+    _, xml = junit(batch)
+    for suite in xml:
+        props = {p.name: p.value for p in suite.properties()}
+        if props.get("as_at"):
+            assert props["law_reviewed_to"] == reviewed

@@ -34,7 +34,15 @@ import xml.etree.ElementTree as ET
 from pathlib import PurePath
 from typing import IO, Any
 
-from ..model import SCHEMA_RULE, SEVERITY_RANK, WAIVER_EXPIRED_RULE, Finding, Result, Summary
+from ..model import (
+    RESERVED_RULES,
+    SCHEMA_RULE,
+    SEVERITY_RANK,
+    WAIVER_EXPIRED_RULE,
+    Finding,
+    Result,
+    Summary,
+)
 from .base import Renderer, source_line
 from .sarif import artifact_path
 
@@ -65,7 +73,12 @@ class JunitRenderer(Renderer):
     def result(self, result: Result) -> None:
         suite = ET.Element("testsuite", name=result.file)
         props = ET.SubElement(suite, "properties")
-        for name, value in (("proposal", result.proposal), ("as_at", result.as_at)):
+        reviewed = self.rulebook_info.get("law_reviewed_to")
+        for name, value in (
+            ("proposal", result.proposal),
+            ("as_at", result.as_at),
+            ("law_reviewed_to", reviewed),
+        ):
             if value:
                 ET.SubElement(props, "property", name=name, value=value)
         by_rule: dict[str, list[Finding]] = {}
@@ -165,8 +178,8 @@ class JunitRenderer(Renderer):
             return found[0].title
         book = self.rulebook
         if book is not None and rule in book.rules:
-            return book.rules[rule].title
-        return ""
+            return str(book.rules[rule].title)
+        return RESERVED_RULES.get(rule, {}).get("title", "")
 
 
 def classname(file: str) -> str:
