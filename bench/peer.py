@@ -37,7 +37,7 @@ from govcheck.rulebook import load_rulebook  # noqa: E402
 
 RULES = [
     "CHAR-001", "PEN-002", "COI-001", "PEN-001", "CON-005",
-    "FIN-007", "GOV-014", "LF-011", "LF-016", "PART-007",
+    "FIN-007", "GOV-014", "LF-010", "LF-016", "PART-007",
 ]  # fmt: skip
 AS_AT = "2012-06-01"
 REGO = HERE / "peer" / "rules.rego"

@@ -123,7 +123,7 @@ def test_cli_step_without_a_terminal_prints_everything(tmp_path, rules_dir):
     questions = out.count("What is the risk in this arrangement?")
     assert questions >= 2
     assert out.count("\nAnswer ") == questions
-    assert "Answer 1: ERROR CHAR-001" in out and "Answer 2: ERROR PEN-002" in out
+    assert "Answer 1: ERROR CHAR-001" in out and "Answer 2: WARNING PEN-002" in out
     assert "press Enter" not in out
     assert "Cannot be a charity" in out
 

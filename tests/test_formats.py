@@ -242,7 +242,7 @@ def test_sarif_rules_of_the_bundled_rulebook_carry_help_and_source_quotes(tmp_pa
         assert props["topic"] == rule.topic
         assert props["valid_to"] == rule.valid_to
         assert props["sources"][0]["quote"] == source["quote"]
-    assert rules["PEN-002"]["properties"]["valid_to"] == "2013-09-30"
+    assert rules["PEN-002"]["properties"]["valid_to"] == "2013-10-03"
 
 
 def test_sarif_streams_each_result_before_the_run_is_finished(tmp_path) -> None:

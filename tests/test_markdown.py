@@ -28,6 +28,7 @@ staff_transfer:
   mechanism: tupe_transfer
   pension:
     nhs_pension_access: direction_status
+    direction_status: not_eligible
 waivers:
   - rule: CHAR-001
     reason: Charity Commission letter awaited
@@ -55,14 +56,16 @@ def test_memo_leads_with_title_verdict_and_date(memo: str) -> None:
 
 
 def test_findings_errors_first_with_remedy_and_quotes(memo: str) -> None:
-    errors = memo.split("\n## Unresolved errors", 1)[1].split("\n## ", 1)[0]
-    assert "PEN-002" in errors
-    assert "**What to do.**" in errors
+    errors, rest = memo.split("\n## Unresolved errors", 1)[1].split("\n## Warnings", 1)
+    assert "PEN-004" in errors and "PEN-002" not in errors
+    assert "**What to do.**" in errors and "**Why it fired**" in errors
+    warnings = rest.split("\n## ", 1)[0]
+    assert "PEN-002" in warnings  # the seeds' "may not": a warning, after the error
     assert "> \u201cWill not qualify as an NHS pension provider and may not achieve Direction " in (
-        errors
+        warnings
     )
-    assert "8(iii)(b) Assessment of co-operatives (000_c1c7c90f00c43813.txt line 557)" in errors
-    assert "**Why it fired**" in errors and "(line 13)" in errors
+    assert "8(iii)(b) Assessment of co-operatives (000_c1c7c90f00c43813.txt line 557)" in warnings
+    assert "(line 13)" in warnings
 
 
 def test_waived_findings_have_their_own_section(memo: str) -> None:
@@ -76,7 +79,7 @@ def test_machine_detail_is_in_the_appendix(memo: str) -> None:
     body, appendix = memo.split("## Appendix: technical references", 1)
     assert "/staff\\_transfer/pension" not in body and "pensions.yaml:" not in body
     assert "direction_status_unlikely" not in body
-    assert "| /staff_transfer/pension/nhs_pension_access |" in appendix
+    assert "| /staff_transfer/pension/direction_status |" in appendix
     assert "pensions.yaml:" in appendix and "direction_status_unlikely (" in appendix
 
 

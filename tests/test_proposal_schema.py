@@ -126,6 +126,7 @@ EXTENSIONS = {
             "objects_include_statutory_functions": False,
             "change_expected": False,
             "members_can_remove_asset_lock": False,
+            "trustee_remuneration_authorised": False,
         },
         "accountability_framework": True,
         "equity_shareholders": False,
@@ -136,8 +137,11 @@ EXTENSIONS = {
         "delivers_statutory_functions": False,
         "profit_objective_for_parent": False,
         "vat_position": "exempt_health",
+        # legal form and regulation fields added for issue 11
+        "companies_house_identity_verified": True,
     },
     "staff_transfer": {
+        "transfers_on": "2010-04-01",
         "pension": {
             "admission_agreement": False,
             "new_fair_deal": False,
@@ -180,7 +184,16 @@ EXTENSIONS = {
         "business_plan": True,
         "surplus_reinvested": True,
         "dividend_cap_percent": 20,
+        # the CIC dividend caps, each with its own base (issue 11)
+        "aggregate_dividend_cap_percent": 35,
+        "dividend_per_share_percent": 20,
+        "dividend_per_share_over_base_rate_percent": 5,
+        "dividend_declared_on": "2012-07-01",
     },
+    "services": [
+        {"delegation_authorised": False, "safeguarding_arrangements_agreed": True,
+         "regulated_activity": True},
+    ],
 }
 
 MINIMAL = {

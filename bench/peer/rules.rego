@@ -20,7 +20,10 @@ findings contains {"rule": "PEN-002", "at": null} if {
 	direction_status_unlikely
 	input.staff_transfer.nhs_staff > 0
 	input.staff_transfer.pension.nhs_pension_access == "direction_status"
+	not direction_granted
 }
+
+direction_granted if input.staff_transfer.pension.direction_status == "granted"
 
 findings contains {"rule": "COI-001", "at": i} if {
 	some i, declaration in input.conflicts_of_interest
@@ -48,9 +51,9 @@ findings contains {"rule": "GOV-014", "at": null} if {
 	input.provider.board.non_executive_directors <= 0
 }
 
-findings contains {"rule": "LF-011", "at": null} if {
+findings contains {"rule": "LF-010", "at": null} if {
 	input.provider.legal_form == "community_benefit_society"
-	input.provider.membership.open == true
+	input.provider.membership.voting in {"one_share_one_vote", "board_only"}
 }
 
 findings contains {"rule": "LF-016", "at": null} if {
