@@ -81,7 +81,10 @@ class Reader:
         key = self._key(info.entity, bindings)
         instance = self.facts.instances.get(key) if key is not None else None
         actual = cond.value_at(instance, info.relative) if instance is not None else cond.MISSING
-        held = cond.test_leaf(condition, actual)
+        # A test on an item of a list the proposal leaves empty holds for no item, as in the
+        # engine (even `exists: false`: there is no item to lack the field).
+        no_item = key is None and self.catalogue.entities[info.entity].is_list
+        held = False if no_item else cond.test_leaf(condition, actual)
         display = self._display(condition.path, key)
         pointer = self.catalogue.pointer(info, key) if key is not None else ""
         return Reading(held, [cond.LeafResult(condition, held, actual, display, pointer)])
@@ -116,11 +119,14 @@ class Reader:
                 and self.catalogue.entities[self.definitions[leaf.name].about].is_list
             }
         )
+        # A list with no items still gives one binding, with that list unbound, so that the
+        # parts of an `any` that do not need the list can hold (the engine's own reading).
         choices = [
-            [k for k, kind in self.facts.kinds.items() if kind == entity] for entity in lists
+            [k for k, kind in self.facts.kinds.items() if kind == entity] or [None]
+            for entity in lists
         ]
         for combo in product(*choices):
-            yield dict(zip(lists, combo, strict=True))
+            yield {entity: k for entity, k in zip(lists, combo, strict=True) if k is not None}
 
 
 def build_finding(
