@@ -235,7 +235,9 @@ def test_the_strategy_reaches_the_cross_references() -> None:
     # Guard against a strategy that silently stops producing what the rules read.
     seen: set[str] = set()
 
-    @settings(max_examples=100, database=None, **COMMON)
+    # Derandomized: a fixed sample, so the guard cannot fail by chance (with ~60 optional
+    # fields a random 100 proposals missed a declaration's commissioner about 1 run in 12).
+    @settings(max_examples=100, database=None, derandomize=True, **COMMON)
     @given(proposals())
     def collect(data: dict[str, Any]) -> None:
         if "counterparty" in data.get("contract", {}):
