@@ -151,10 +151,10 @@ def test_on_github_actions_with_no_format_the_report_is_annotations(small) -> No
     # a format on the command line wins
     code, out, _ = run("check", "proposals", "--rules", str(rules), "--format", "text",
                        env={"GITHUB_ACTIONS": "true"})  # fmt: skip
-    assert out.startswith("proposals/a-error.yaml")
+    assert out.split("\n\n", 1)[1].startswith("proposals/a-error.yaml")  # after the header
     # elsewhere (GITHUB_ACTIONS unset or not "true") the default is text
     code, out, _ = run("check", "proposals", "--rules", str(rules), env={"GITHUB_ACTIONS": "1"})
-    assert out.startswith("proposals/a-error.yaml")
+    assert out.split("\n\n", 1)[1].startswith("proposals/a-error.yaml")  # after the header
 
 
 # -- compact --------------------------------------------------------------------------------

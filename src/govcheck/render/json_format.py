@@ -67,6 +67,18 @@ class JsonRenderer(Renderer):
         quote = first.get("quote") if isinstance(first, dict) else None
         key = (pad, len(sources), quote if isinstance(quote, str) else None)
         seen = self.sources_text.get(key)
-        if seen is None or seen[0] != sources:
+        if seen is None or not _same(seen[0], sources):
             seen = self.sources_text[key] = (sources, self.indented(sources, pad))
         return seen[1]
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal and written the same: `==` holds between False and 0, and 1.0 and 1, which
+    JSON writes differently."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(map(_same, a, b))
+    return bool(a == b)

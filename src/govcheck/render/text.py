@@ -9,10 +9,11 @@ as escapes, workflow commands broken up) and every line through `guard_line`.
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 from ..model import Result, Summary
 from ..textsafe import clean, guard_text
-from .base import Renderer, as_at_origin, source_line, waiver_line
+from .base import Renderer, as_at_origin, law_reviewed_line, source_line, waiver_line
 
 COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 RESET = "\033[0m"
@@ -20,6 +21,18 @@ RESET = "\033[0m"
 
 class TextRenderer(Renderer):
     terminal = True
+
+    def start(self, tool: dict[str, str], rulebook: dict[str, Any]) -> None:
+        """One line saying which rulebook judged, and the date its law was reviewed to:
+        'govcheck 1.0.0, 196 rules, law reviewed to 30 November 2026'."""
+        super().start(tool, rulebook)
+        said = [f"govcheck {tool.get('version', '')}".strip()]
+        if rulebook.get("rules") is not None:
+            said.append(f"{rulebook['rules']} rules")
+        reviewed = law_reviewed_line(rulebook)
+        if reviewed:
+            said.append(reviewed[0].lower() + reviewed[1:])
+        self.out.write(guard_text(clean(", ".join(said))) + "\n\n")
 
     def result(self, result: Result) -> None:
         parts: list[str] = []
