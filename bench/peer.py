@@ -60,9 +60,13 @@ def restricted_rulebook(directory: Path) -> Path:
                 todo.append(full.facts[leaf.name].condition)
     source = data_dir("rules")
     directory.mkdir(parents=True, exist_ok=True)
-    (directory / "sources.yaml").write_bytes((source / "sources.yaml").read_bytes())
+    # The registry of documents and the named dates and dated values are kept whole.
+    whole = ("sources.yaml", "values.yaml")
+    for name in whole:
+        if (source / name).is_file():
+            (directory / name).write_bytes((source / name).read_bytes())
     for path in sorted(source.glob("*.yaml")):
-        if path.name == "sources.yaml":
+        if path.name in whole:
             continue
         data = load_path(path).data
         kept = {
