@@ -168,18 +168,34 @@ def explain(
     else:
         result = Checker(rulebook, as_at=as_at).check_document(doc)
         load_problem = ""
+    out = explain_result(result, rulebook, rule=rule, room=room, load_problem=load_problem)
+    if result.valid and rule is not None and not out.steps:
+        assert doc is not None
+        out.steps.append(not_fired_step(rulebook.rules[rule], doc, rulebook, result.as_at or ""))
+        out.foot = []
+    return out
+
+
+def explain_result(
+    result: Result,
+    rulebook: Rulebook,
+    *,
+    rule: str | None = None,
+    room: bool = False,
+    load_problem: str = "",
+) -> Explanation:
+    """The explanation of a result already checked: a step for each finding (of `rule`
+    only, when given), or why the file is not a valid proposal. A front end that holds
+    the result (the workbench's training mode) calls this without reading a file."""
     out = Explanation(_header(result, room))
     if not result.valid:
         out.foot = _invalid(result, load_problem)
         return out
-    assert doc is not None
     chosen = [f for f in result.findings if rule is None or f.rule == rule]
     total = len(chosen)
     for n, f in enumerate(chosen, 1):
         out.steps.append(finding_step(f, result, rulebook, n, total, room=room))
-    if rule is not None and not chosen:
-        out.steps.append(not_fired_step(rulebook.rules[rule], doc, rulebook, result.as_at or ""))
-    if rule is None and not chosen:
+    if not chosen:
         out.foot = [Line(NO_FINDINGS)]
     return out
 
