@@ -163,6 +163,7 @@ def main() -> None:
       govcheck timeline cases/train-coop-nhs-staff.yaml
       govcheck explain cases/northtown-cic.yaml --step
       govcheck rules --format markdown > docs/rules.md
+      govcheck serve cases
     """
 
 
@@ -925,6 +926,36 @@ def init(path: str, schema: str | None) -> None:
                 "with `govcheck schema --write DIR`"
             )
     say(f"govcheck: check it with: govcheck check {path}")
+
+
+@main.command()
+@click.argument("folder", default=".", required=False)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Keep 127.0.0.1: another address lets other "
+              "computers reach the workbench.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--no-open", is_flag=True, help="Do not open a browser (for scripts).")
+def serve(folder: str, host: str, port: int, no_open: bool) -> None:
+    """The workbench: check, fix and save proposals in a browser, offline.
+
+    Lists the proposals under FOLDER (default: this folder) in a page on this computer,
+    edits them as a form with each finding beside its field, saves them back with
+    comments kept, and downloads the board report. Stop it with Ctrl-C.
+
+    \b
+    Examples:
+      govcheck serve cases
+      govcheck serve proposals --port 8800 --no-open
+    """
+    from .workbench import ServeError
+    from .workbench import serve as run_server
+
+    try:
+        run_server(folder, host=host, port=port, open_browser=not no_open,
+                   say=lambda line: click.echo(guard_line(clean(line)), err=True))
+    except ServeError as e:
+        raise Failure(str(e)) from None
 
 
 def run(argv: list[str] | None = None) -> tuple[int, str, str]:
