@@ -3,7 +3,7 @@
 
 import { el, clear, debounce, ukDate } from "./dom.js";
 import { api, ApiError } from "./api.js";
-import { useSchema } from "./schema.js";
+import { label, useSchema } from "./schema.js";
 import { ProposalForm } from "./form.js";
 import { findingCard, findingKey, findingPointer, renderPanel, renderVerdict } from "./findings.js";
 import { renderCompare, renderTimeline, varyChoices } from "./views.js";
@@ -24,9 +24,14 @@ const state = {
 let form = null;
 let training = null;
 
+let sayTimer = null;
+
+// A short message at the foot of the page; all but problems go away after a while.
 function say(message, kind = "") {
   statusLine.textContent = message;
   statusLine.className = kind;
+  clearTimeout(sayTimer);
+  if (message && kind !== "bad") sayTimer = setTimeout(() => { statusLine.textContent = ""; }, 6000);
 }
 
 function setDirty(dirty) {
@@ -333,7 +338,7 @@ async function drawCompare() {
   const box = document.getElementById("compare");
   const choices = varyChoices(state.schema);
   const select = el("select", { id: "vary" }, choices.map((c) =>
-    el("option", { value: c, selected: c === varyField }, c)));
+    el("option", { value: c, selected: c === varyField }, c.split(".").map(label).join(" › "))));
   select.addEventListener("change", () => { varyField = select.value; drawCompare(); });
   const out = el("div", {}, el("p", { class: "muted" }, "Comparing…"));
   clear(box).append(el("div", { class: "view-tools" }, el("label", { for: "vary" }, "Vary"), select), out);
