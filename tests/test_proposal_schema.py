@@ -112,7 +112,13 @@ SPEC_EXAMPLE = {
 
 # The optional fields this schema adds beyond the contract, all filled in.
 EXTENSIONS = {
-    "commissioners": [{"conflict_framework": True, "separated_provider_arm": False}],
+    "commissioners": [
+        {
+            "conflict_framework": True,
+            "separated_provider_arm": False,
+            "patients_or_public_in_decisions": True,
+        }
+    ],
     "provider": {
         "parent": "northtown-council",
         "board": {"patient_or_public_members": 2, "staff_members": 2, "elected": True},
@@ -164,9 +170,26 @@ EXTENSIONS = {
         "standstill_observed": True,
         "decision_makers_recorded": True,
         "subcontracts_to": "northtown-council",
+        "application_made_on": "2009-06-30",
+        "application_approved_on": "2009-09-15",
+        "awarded_on": "2009-12-01",
+        "service_type": "health_and_social_care",
+        "main_subject_matter": "health_care",
+        "other_services_separable": False,
+        "direct_award_justification": "none",
+        "transparency_notice_published": True,
+        "conflicts_assessment_prepared": True,
+        "exclusions_checked": True,
+        "value_includes_vat": True,
     },
     "conflicts_of_interest": [
-        {"managed_by": "Excluded from the award decision", "published": True, "in_register": True}
+        {
+            "managed_by": "Excluded from the award decision",
+            "published": True,
+            "in_register": True,
+            "disclosable_pecuniary_interest": False,
+            "dispensation_granted": False,
+        }
     ],
     "partnership": {
         "agreement": "section_75",
