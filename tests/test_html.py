@@ -182,13 +182,23 @@ def test_lead_has_report_date_and_law_review_in_uk_style(northtown: str) -> None
     assert '@bottom-left { content: "Governance review \\00B7  3 December 2026"' in northtown
 
 
-def test_unresolved_errors_come_first_then_warnings_then_waived(northtown: str) -> None:
-    body = northtown.split("</header>", 1)[1]
+def test_unresolved_errors_come_first_then_warnings_then_waived(
+    rules_dir: Path, tmp_path: Path
+) -> None:
+    # Northtown, with the CIC also claiming charitable status: an unresolved error
+    # (CHAR-001) beside its warnings and its waived error (COI-002).
+    text = NORTHTOWN.read_text(encoding="utf-8").replace(
+        "  charitable_status: none ", "  charitable_status: applying "
+    )
+    assert "charitable_status: applying" in text
+    (tmp_path / "northtown-charity.yaml").write_text(text, encoding="utf-8")
+    page = render("html", [tmp_path / "northtown-charity.yaml"], rules_dir)
+    body = page.split("</header>", 1)[1]
     order = [body.index(h) for h in ("Unresolved errors", "Warnings to answer", "Waived:")]
     assert order == sorted(order)
-    # the error (COI-001) is the first finding; the waived error (COI-002) the last
+    # the error (CHAR-001) is the first finding; the waived error (COI-002) the last
     rules = re.findall(r"&middot; ([A-Z]+-\d{3}) &middot;", body)
-    assert rules[0] == "COI-001" and rules[-1] == "COI-002"
+    assert rules[0] == "CHAR-001" and rules[-1] == "COI-002"
 
 
 def test_machine_detail_is_in_the_appendix_only(northtown: str) -> None:
