@@ -414,12 +414,15 @@ def _bind(
             return type(c)(tuple(walk(x) for x in c.items))
         if isinstance(c, cond.Leaf) and isinstance(c.value, ValueRef):
             name = c.value.name
-            value = values.value_at(name, date)
-            if value is None:
+            period = values.values[name].at(date)
+            if period is None:
                 missing = True
                 return c
+            value = period.value
             used[name] = value
-            note = f"{values.values[name].means}, on {date}"
+            # The period's start, not the date judged: every date of one period explains
+            # the same finding the same way (so a timeline can merge them).
+            note = f"{values.values[name].means}, the value from {period.start}"
             return cond.Leaf(c.path, c.op, value, c.pointer, note)
         return c
 
