@@ -285,7 +285,8 @@ def test_check_is_the_json_report_of_check(client: TestClient, folder: Path) -> 
     got = r.json()
     verdict = got.pop("verdict")
     assert got == expected
-    assert verdict["headline"] == "Not ready: 1 unresolved error, 2 warnings to answer"
+    # Northtown's one error is waived; a 2009 declared-but-not-recused director is a warning
+    assert verdict["headline"] == "Ready with warnings: 3 warnings to answer"
 
 
 def test_check_as_at_another_date(client: TestClient) -> None:
@@ -355,7 +356,7 @@ def test_report_downloads_use_the_board_renderers(client: TestClient) -> None:
     assert html.headers["content-disposition"] == \
         "attachment; filename*=UTF-8''northtown-review.html"
     assert "sandbox" in html.headers["content-security-policy"]
-    assert "Not ready" in html.text and "<!DOCTYPE html>" in html.text
+    assert "Ready with warnings" in html.text and "<!DOCTYPE html>" in html.text
     md = client.post("/api/report", params={"format": "markdown"}, content=text)
     assert md.text.startswith("# Governance review: Northtown")
     assert client.post("/api/report", params={"format": "sarif"}, content=text).status_code == 400
@@ -399,7 +400,7 @@ def test_check_never_imports_the_web_stack() -> None:
         "from govcheck.cli import run\n"
         f"code, out, err = run(['check', {str(CASES / 'northtown-cic.yaml')!r}, "
         "'--format', 'json'])\n"
-        "assert code == 1, (code, err)\n"
+        "assert code == 0, (code, err)\n"
         "web = sorted(m for m in sys.modules if m.split('.')[0] in "
         "('starlette', 'uvicorn', 'ruamel', 'anyio', 'h11')"
         " or m.startswith('govcheck.workbench'))\n"
