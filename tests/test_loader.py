@@ -15,7 +15,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govcheck import loader
 from govcheck.loader import (
     MAX_BYTES,
     MAX_DEPTH,
@@ -24,6 +23,7 @@ from govcheck.loader import (
     Position,
     load_bytes,
     load_path,
+    yaml_events,
 )
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "loader"
@@ -200,7 +200,7 @@ def test_format_follows_the_suffix_unless_given() -> None:
 def test_the_pure_python_parser_gives_identical_results(
     sample: Document, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(loader, "_CParser", None)
+    monkeypatch.setattr(yaml_events, "CParser", None)
     again = load_path(FIXTURES / "proposal.yaml")
     assert again.data == sample.data
     assert again.positions == sample.positions

@@ -85,6 +85,7 @@ def load_bytes_as_list(raw: bytes, display: str) -> Document:
     value of a key that exists only in the parser's event stream: the text is untouched,
     and every line, column and message refers to the file as written.
     """
+    import yaml
     from yaml.events import (
         DocumentEndEvent,
         MappingEndEvent,
@@ -93,14 +94,17 @@ def load_bytes_as_list(raw: bytes, display: str) -> Document:
         StreamEndEvent,
     )
 
-    from . import loader
+    from .loader import MAX_BYTES, Position
+    from .loader.decoding import decode
+    from .loader.yaml_errors import reworded
+    from .loader.yaml_events import new_parser, walk
 
-    if len(raw) > loader.MAX_BYTES:
-        raise LoadError(f"the file is larger than {loader.MAX_BYTES:,} bytes")
-    text = loader._decode(raw)
+    if len(raw) > MAX_BYTES:
+        raise LoadError(f"the file is larger than {MAX_BYTES:,} bytes")
+    text = decode(raw)
     if text.startswith("\ufeff"):
         text = text[1:]
-    parser = loader._new_parser(text)
+    parser = new_parser(text)
 
     def events():  # type: ignore[no-untyped-def]
         yield parser.get_event()  # stream start
@@ -123,16 +127,16 @@ def load_bytes_as_list(raw: bytes, display: str) -> Document:
 
     stream = events()
     try:
-        data, positions = loader._walk_yaml(lambda: next(stream), text)
-    except loader.yaml.YAMLError as exc:
-        raise loader._syntax_error(exc, text) from None
+        data, positions = walk(lambda: next(stream), text)
+    except yaml.YAMLError as exc:
+        raise reworded(exc, text) from None
     finally:
         stream.close()
         dispose = getattr(parser, "dispose", None)
         if dispose is not None:
             dispose()
     moved = {k[len("/waivers") :]: p for k, p in positions.items() if k.startswith("/waivers")}
-    moved[""] = positions.get("/waivers", loader.Position(1, 1))
+    moved[""] = positions.get("/waivers", Position(1, 1))
     return Document(display, data["waivers"], moved)
 
 

@@ -1,0 +1,92 @@
+"""Strict loading of proposal files into plain data with source positions.
+
+A proposal is reviewed by people who did not write it, so the loader reads it the
+way a person would read it and refuses anything whose meaning depends on YAML
+machinery a reviewer could miss: anchors and aliases (a value defined far away),
+merge keys, tags (which can construct arbitrary objects), duplicate keys (the
+last one silently wins), several documents in one file, and non-text keys.
+
+Everything is refused with a located, plain-words :class:`LoadError` rather than a
+traceback, and in bounded time and memory: input size is capped before parsing,
+the nesting depth is checked while events stream in (no recursion anywhere), and
+aliases are refused at the first one, before any expansion could happen.
+
+The steps, one module each:
+
+- ``decoding``: bytes to text (size, UTF-8, characters that are not text);
+- ``scalars``: what an unquoted YAML scalar means by the YAML 1.2 core schema
+  (PyYAML's resolvers implement YAML 1.1, where ``no`` is ``False``);
+- ``yaml_errors``: the parsers' errors reworded as advice;
+- ``yaml_events``: YAML's event stream to data and positions;
+- ``json_positions``: JSON to data and positions;
+- ``messages``: the refusals YAML and JSON share, written once;
+- ``document``: what loading gives (:class:`Document`, :class:`Position`) and
+  :class:`LoadError`.
+"""
+
+from __future__ import annotations
+
+import os
+
+from .decoding import check_size, decode
+from .document import MAX_BYTES, MAX_DEPTH, Document, LoadError, Position
+from .json_positions import load_json
+from .yaml_events import load_yaml
+
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "Document",
+    "LoadError",
+    "Position",
+    "load_bytes",
+    "load_path",
+]
+
+
+def _format_for(path: str, fmt: str | None) -> str:
+    if fmt is None:
+        return "json" if path.lower().endswith(".json") else "yaml"
+    if fmt not in ("yaml", "json"):
+        raise ValueError(f"fmt must be 'yaml' or 'json', not {fmt!r}")
+    return fmt
+
+
+def load_bytes(
+    raw: bytes, path: str, *, fmt: str | None = None, max_bytes: int = MAX_BYTES
+) -> Document:
+    """Load a proposal from bytes already in memory (e.g. standard input).
+
+    ``path`` is only used to name the document and, when ``fmt`` is None, to
+    choose the format from its suffix.
+    """
+    kind = _format_for(path, fmt)
+    check_size(len(raw), max_bytes)
+    text = decode(raw)
+    if kind == "json":
+        data, positions = load_json(text)
+    else:
+        data, positions = load_yaml(text)
+    return Document(path=path, data=data, positions=positions)
+
+
+def load_path(
+    path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES, display: str | None = None
+) -> Document:
+    """Load a proposal file, reading no more than ``max_bytes + 1`` bytes of it.
+
+    Problems with reaching the file (missing, unreadable, a directory) are left as
+    ``OSError`` because they are about the command line, not about the file's
+    content, and callers report them differently.
+    """
+    name = os.fspath(path)
+    with open(name, "rb") as handle:
+        try:
+            size = os.fstat(handle.fileno()).st_size
+        except OSError:  # pragma: no cover - fstat on an open file rarely fails
+            size = 0
+        check_size(size, max_bytes)
+        raw = handle.read(max_bytes + 1)
+    check_size(len(raw), max_bytes, at_least=True)
+    shown = display if display is not None else name
+    return load_bytes(raw, shown, fmt=_format_for(name, None), max_bytes=max_bytes)
