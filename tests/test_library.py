@@ -105,3 +105,171 @@ def test_the_not_stated_marker_reads_as_words_and_stays_one_object() -> None:
     for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
         assert pickle.loads(pickle.dumps(MISSING, protocol)) is MISSING
     assert copy.deepcopy({"actual": MISSING})["actual"] is MISSING
+
+
+# --------------------------------------------------------------------------- as_at
+
+
+def test_as_at_takes_a_date_or_its_iso_text_alike() -> None:
+    import datetime
+
+    import govcheck
+
+    by_date = govcheck.check(CASE, as_at=datetime.date(2024, 6, 1))
+    by_text = govcheck.check(CASE, as_at="2024-06-01")
+    assert [r.as_at for r in by_date] == [r.as_at for r in by_text] == ["2024-06-01"]
+    assert by_date.results[0].as_at_origin == "command line"
+    assert _rules(by_date) == _rules(by_text)
+
+
+@pytest.mark.parametrize(
+    ("as_at", "error"),
+    [
+        ("yesterday", ValueError),
+        ("2014-W01-1", ValueError),  # a week date, which Python's fromisoformat reads
+        ("20240601", ValueError),
+        ("2024-02-30", ValueError),
+        ("\uff12\uff10\uff12\uff14-06-01", ValueError),  # full-width digits
+        (20240601, TypeError),
+        ("datetime", TypeError),
+    ],
+)
+def test_as_at_refuses_anything_but_a_date(as_at: Any, error: type[Exception]) -> None:
+    import datetime
+
+    import govcheck
+
+    if as_at == "datetime":
+        as_at = datetime.datetime(2024, 6, 1, 12, 0)
+    with pytest.raises(error) as caught:
+        govcheck.check(CASE, as_at=as_at)
+    assert "as_at" in str(caught.value)
+    assert "YYYY-MM-DD" in str(caught.value) or "date" in str(caught.value)
+
+
+# --------------------------------------------------------------------------- mappings
+
+
+CASE = "cases/northtown-cic.yaml"
+
+
+def _rules(report: Any) -> list[tuple[str, str]]:
+    return [(f.rule, f.location.path) for result in report for f in result.findings]
+
+
+def test_a_mapping_from_yaml_safe_load_is_judged_like_the_file() -> None:
+    import yaml
+
+    import govcheck
+
+    data = yaml.safe_load(open(CASE, encoding="utf-8"))
+    assert type(data["as_at"]).__name__ == "date"  # YAML 1.1 reads it as a date
+    from_mapping = govcheck.check(data)
+    (result,) = from_mapping
+    assert result.valid and result.as_at == "2009-10-01" and result.as_at_origin == "proposal"
+    assert _rules(from_mapping) == _rules(govcheck.check(CASE))
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (("contract", "value_gbp", float("nan")), '"not a number"'),
+        (("contract", "value_gbp", float("-inf")), "minus infinity"),
+        (("provider", "name", "a\ud800b"), "surrogate pair"),
+        (("provider", 7, "x"), "keys must be text"),
+        (("provider", "x-notes", {1, 2}), "a Python set"),
+        (("provider", "x-notes", b"bytes"), "a Python bytes"),
+    ],
+)
+def test_a_mapping_holding_what_no_file_can_is_an_error_finding(change: Any, words: str) -> None:
+    section, key, value = change
+    data = rulekit.proposal(contract={"counterparty": "pct"})
+    data[section][key] = value
+    result = Checker().check_mapping(data)
+    (finding,) = result.findings
+    assert not result.valid and finding.rule == "SCHEMA" and words in finding.message
+    assert f"/{section}" in finding.message
+
+
+def test_a_mapping_nested_too_deep_is_refused_without_recursion() -> None:
+    data = rulekit.proposal()
+    deep: dict[str, Any] = {}
+    data["x-deep"] = deep
+    for _ in range(100_000):
+        deep["a"] = {}
+        deep = deep["a"]
+    (finding,) = Checker().check_mapping(data).findings
+    assert "levels deep" in finding.message
+
+
+# --------------------------------------------------------------------------- text and paths
+
+
+def test_a_string_of_yaml_text_is_checked_as_text_with_its_lines() -> None:
+    import govcheck
+
+    text = open(CASE, encoding="utf-8").read()
+    (result,) = govcheck.check(text)
+    assert result.file == "<text>"
+    assert [(f.rule, f.location.line) for f in result.findings] == [
+        (f.rule, f.location.line) for f in govcheck.check(CASE).results[0].findings
+    ]
+
+
+def test_json_text_and_bytes_are_checked_too() -> None:
+    import govcheck
+
+    (as_json,) = govcheck.check('{"govcheck": 1,\n "id": "x"}')
+    assert not as_json.valid and any("`title`" in f.message for f in as_json.findings)
+    (as_bytes,) = govcheck.check(b"govcheck: 1\nid: [unclosed\n")
+    assert not as_bytes.valid and "YAML syntax error" in as_bytes.findings[0].message
+
+
+def test_a_path_that_does_not_exist_is_still_an_error() -> None:
+    import govcheck
+
+    with pytest.raises(FileNotFoundError):
+        govcheck.check("cases/no-such-case.yaml")
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def test_a_report_iterates_over_results_and_answers_passed(tmp_path) -> None:
+    from govcheck.checker import Report
+
+    book = load_rulebook(rulekit.write_rulebook(tmp_path / "r", [rulekit.rule({"id": "t"})]))
+    checker = Checker(book)
+    warned = checker.check_mapping(rulekit.proposal())  # the test rule is a warning
+    invalid = checker.check_mapping({"govcheck": 1})
+    assert [f.severity for f in warned.findings] == ["warning"]
+
+    report = Report({}, {}, [warned])
+    assert list(report) == [warned] and len(report) == 1
+    assert report.passed() and report.passed("error") and report.passed("never")
+    assert not report.passed("warning") and not report.passed("info")
+    both = Report({}, {}, [warned, invalid])
+    assert not both.passed("never")
+    with pytest.raises(ValueError, match="fail_on"):
+        report.passed("fatal")
+
+
+# --------------------------------------------------------------------------- packaging
+
+
+def test_the_package_says_it_is_typed() -> None:
+    from importlib.resources import files
+
+    assert files("govcheck").joinpath("py.typed").is_file()
+
+
+def test_the_check_docstring_names_files_that_exist() -> None:
+    import re
+    from pathlib import Path
+
+    import govcheck
+
+    named = re.findall(r"cases/[\w.-]+\.ya?ml", govcheck.check.__doc__ or "")
+    assert named
+    root = Path(__file__).resolve().parent.parent
+    assert all((root / name).is_file() for name in named)

@@ -17,22 +17,51 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .dates import iso_date
 from .entities import extract
 from .evaluate import evaluate
-from .loader import Document, LoadError, Position, load_bytes, load_path
-from .model import LAW_CURRENCY_RULE, RESERVED_RULES, Finding, Location, Result, Summary
+from .loader import Document, LoadError, from_data, load_bytes, load_path
+from .model import (
+    LAW_CURRENCY_RULE,
+    RESERVED_RULES,
+    Finding,
+    Location,
+    Result,
+    Summary,
+    fails,
+)
 from .rulebook import Rulebook, load_rulebook
 from .validate import schema_finding, validate
 from .waivers import SharedWaiver, apply, load_shared, proposal_waivers
 
 PROPOSAL_SUFFIXES = (".yaml", ".yml", ".json")
+FAIL_ON = ("error", "warning", "info", "never")
 
 
 @dataclass
 class Report:
+    """What a check gives: the tool, the rulebook, and one Result per proposal.
+
+    Iterating over a report gives its results; ``passed()`` says whether a run with
+    that ``--fail-on`` would exit 0.
+    """
+
     tool: dict[str, str]
     rulebook: dict[str, Any]
     results: list[Result] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[Result]:
+        return iter(self.results)
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def passed(self, fail_on: str = "error") -> bool:
+        """True when no proposal is invalid and none has an unwaived finding at or
+        above `fail_on` ("error", "warning", "info"; "never" counts invalid ones only)."""
+        if fail_on not in FAIL_ON:
+            raise ValueError(f"fail_on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
+        return not any(fails(r, fail_on) for r in self.results)
 
     @property
     def summary(self) -> Summary:
@@ -57,14 +86,17 @@ class Checker:
         self,
         rulebook: Rulebook | None = None,
         *,
-        as_at: str | None = None,
+        as_at: str | datetime.date | None = None,
         shared_waivers: Iterable[SharedWaiver] = (),
         validate_only: bool = False,
     ) -> None:
-        """`validate_only` stops each check after the schema step (load and validate,
-        with cross-references and waiver rules), as `govcheck validate` does."""
+        """`as_at` (a date, or text written YYYY-MM-DD) judges every proposal by the
+        law of that day instead of its own `as_at`; anything else is refused
+        (TypeError, ValueError). `validate_only` stops each check after the schema step
+        (load and validate, with cross-references and waiver rules), as `govcheck
+        validate` does."""
+        self.as_at = iso_date(as_at, "as_at") if as_at is not None else None
         self.rulebook = rulebook or load_rulebook()
-        self.as_at = as_at
         self.shared_waivers = list(shared_waivers)
         self.validate_only = validate_only
 
@@ -163,9 +195,27 @@ class Checker:
             return failed(display, e)
         return self.check_document(doc)
 
+    def check_text(self, text: str, display: str = "<text>", fmt: str | None = None) -> Result:
+        """Check a proposal's YAML or JSON text (JSON when `fmt` says so, or when the
+        text starts with `{`); never raises for its content."""
+        if fmt is None:
+            fmt = "json" if text.lstrip().startswith("{") else "yaml"
+        return self.check_bytes(text.encode("utf-8", "surrogatepass"), display, fmt)
+
     def check_mapping(self, data: Mapping[str, Any], display: str = "<mapping>") -> Result:
-        """Check a proposal built in Python; findings carry no line (there is no file)."""
-        return self.check_document(Document(display, dict(data), {"": Position(1, 1)}))
+        """Check a proposal built in Python; findings carry no line (there is no file).
+
+        Held to what a file is held to: dates (as ``yaml.safe_load`` gives them) become
+        YYYY-MM-DD text; a key that is not text, a number that is not finite or a
+        value no file could hold makes an error finding. Never raises for its content.
+        """
+        try:
+            doc = from_data(data, display)
+        except LoadError as e:
+            return unreadable(display, e.message, e.line, e.column)
+        except Exception as e:  # the result says what happened
+            return failed(display, e)
+        return self.check_document(doc)
 
     def iter_check(self, sources: Iterable[str | os.PathLike[str]]) -> Iterator[Result]:
         for source in sources:
@@ -253,21 +303,39 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
 
 
 def check(
-    source: str | os.PathLike[str] | Mapping[str, Any] | Iterable[str | os.PathLike[str]],
+    source: str
+    | bytes
+    | os.PathLike[str]
+    | Mapping[str, Any]
+    | Iterable[str | os.PathLike[str]],
     *,
-    as_at: str | None = None,
+    as_at: str | datetime.date | None = None,
     rules: str | os.PathLike[str] | None = None,
 ) -> Report:
-    """Check one proposal (a path or a mapping) or several paths; return the report.
+    """Check proposals and return the report.
 
-    >>> report = check("cases/fernlea-coop.yaml")          # doctest: +SKIP
-    >>> [f.rule for f in report.results[0].findings]        # doctest: +SKIP
+    `source` is a path (a file, or a directory of *.yaml/*.yml/*.json), several
+    paths, a mapping built in Python (``yaml.safe_load``'s dates are fine), or the
+    text of a proposal: a ``str`` holding a line break, or starting with `{` (JSON),
+    is read as YAML or JSON text rather than as a path; ``bytes`` are a file's content.
+    A path that does not exist raises FileNotFoundError. `as_at` (a ``datetime.date``
+    or YYYY-MM-DD text) judges every proposal by the law of that day; anything else
+    raises TypeError or ValueError.
+
+    >>> report = check("cases/northtown-cic.yaml", as_at="2009-10-01")  # doctest: +SKIP
+    >>> report.passed()                                                 # doctest: +SKIP
+    False
+    >>> [f.rule for result in report for f in result.findings]          # doctest: +SKIP
     """
     checker = Checker(load_rulebook(rules) if rules else None, as_at=as_at)
     tool, book = checker.header
     report = Report(tool, book)
     if isinstance(source, Mapping):
         report.results.append(checker.check_mapping(source))
+    elif isinstance(source, bytes):
+        report.results.append(checker.check_bytes(source, "<bytes>"))
+    elif isinstance(source, str) and _is_text(source):
+        report.results.append(checker.check_text(source))
     elif isinstance(source, str | os.PathLike):
         for p in expand_paths([str(source)]):
             report.results.append(checker.check_path(p))
@@ -275,3 +343,9 @@ def check(
         for p in expand_paths(str(s) for s in source):
             report.results.append(checker.check_path(p))
     return report
+
+
+def _is_text(source: str) -> bool:
+    """A proposal's text rather than a path: no path of a proposal holds a line break,
+    and none starts with `{`."""
+    return "\n" in source or "\r" in source or source.lstrip().startswith("{")

@@ -19,6 +19,7 @@ The steps, one module each:
 - ``yaml_errors``: the parsers' errors reworded as advice;
 - ``yaml_events``: YAML's event stream to data and positions;
 - ``json_positions``: JSON to data and positions;
+- ``mapping``: a proposal built in Python, held to the same rules;
 - ``messages``: the refusals YAML and JSON share, written once;
 - ``document``: what loading gives (:class:`Document`, :class:`Position`) and
   :class:`LoadError`.
@@ -31,6 +32,7 @@ import os
 from .decoding import check_size, decode
 from .document import MAX_BYTES, MAX_DEPTH, Document, LoadError, Position
 from .json_positions import load_json
+from .mapping import from_data
 from .yaml_events import load_yaml
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
     "Document",
     "LoadError",
     "Position",
+    "from_data",
     "load_bytes",
     "load_path",
 ]

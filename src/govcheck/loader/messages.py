@@ -53,7 +53,7 @@ def not_finite(literal: str) -> str:
     infinity = "minus infinity" if literal.startswith("-") else "infinity"
     if word in (".nan", "nan"):
         what = f'`{literal}` means "not a number"'
-    elif word in (".inf", "infinity"):
+    elif word in (".inf", "infinity", "inf"):
         what = f"`{literal}` means {infinity}"
     else:
         what = f"`{shown(literal)}` is beyond the largest number there is and becomes {infinity}"
