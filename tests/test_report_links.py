@@ -5,6 +5,7 @@ source root, and waived notices in correct English."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -117,3 +118,25 @@ def test_waived_notice_names_the_severity_with_the_right_article(here) -> None:
     assert line.startswith("::notice ")
     assert "(an error that does not fail the check while the waiver is live)" in line
     assert "a error" not in line
+
+
+def test_sarif_stays_whole_for_a_name_that_is_not_utf8_and_a_symlink_loop(here) -> None:
+    # Found by bench/fuzz.py: quote() refused the surrogate escapes of a non-UTF-8 name,
+    # and resolving a looping link raised RuntimeError on Python 3.11; either stopped
+    # the report half way.
+    rules = mini_rulebook(here)
+    d = here / "batch"
+    d.mkdir()
+    raw = os.fsencode(d) + b"/caf\xe9.yaml"
+    with open(raw, "wb") as handle:
+        handle.write((proposal(here / "p.yaml")).read_bytes())
+    os.symlink("loop-b.yaml", d / "loop-a.yaml")
+    os.symlink("loop-a.yaml", d / "loop-b.yaml")
+    code, out, _ = run("check", str(d), "--rules", str(rules), "--format", "sarif")
+    assert code == 2  # the looping links could not be read; everything else was
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in json.loads(out)["runs"][0]["results"]
+    }
+    assert "batch/caf%E9.yaml" in uris
+    assert {"batch/loop-a.yaml", "batch/loop-b.yaml"} <= uris

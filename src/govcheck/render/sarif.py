@@ -54,8 +54,12 @@ def artifact_path(file: str) -> str:
     if path.is_absolute():
         try:
             path = path.resolve().relative_to(Path.cwd().resolve())
-        except (ValueError, OSError):
-            return path.as_posix()
+        except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (3.11)
+            # A link that cannot be resolved is still named from here when it is below.
+            shown = os.path.relpath(path, os.getcwd())
+            if shown.startswith(".."):
+                return path.as_posix()
+            path = Path(shown)
     text = str(PurePosixPath(*path.parts)) if path.parts else "."
     return text.replace("\\", "/")
 
@@ -63,9 +67,12 @@ def artifact_path(file: str) -> str:
 def artifact_uri(file: str) -> dict[str, str]:
     """The SARIF artifactLocation of a report path (a valid URI reference)."""
     path = artifact_path(file)
+    # A name that is not UTF-8 reaches Python as surrogate escapes: its URI carries the
+    # name's own bytes, percent-encoded, as a file URI of that name does.
+    uri = quote(path, errors="surrogateescape")
     if path.startswith("/"):
-        return {"uri": "file://" + quote(path)}
-    return {"uri": quote(path), "uriBaseId": "%SRCROOT%"}
+        return {"uri": "file://" + uri}
+    return {"uri": uri, "uriBaseId": "%SRCROOT%"}
 
 
 class SarifRenderer(Renderer):
