@@ -31,12 +31,7 @@ N = 40
 
 # Known failures of this sample on main, by the kind of problem; each names the work
 # that fixes it (issue 10).
-KNOWN: dict[str, str] = {
-    "exit 2 (batch lost)": (
-        "section 3: a file name that is not UTF-8 ends sarif, junit, markdown and html "
-        "with UnicodeEncodeError (batch)"
-    ),
-}
+KNOWN: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
