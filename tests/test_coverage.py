@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
+from beside import REFERENCE, needs_shared
 
 ROOT = Path(__file__).resolve().parents[1]
-REFERENCE = ROOT.parent / "shared" / "reference"
 COVERAGE = [ROOT / "rules" / "COVERAGE.md", *sorted((ROOT / "rules" / "coverage").glob("*.md"))]
 
 
@@ -20,7 +19,7 @@ def _candidates() -> list[str]:
     return sorted(set(ids))
 
 
-@pytest.mark.skipif(not REFERENCE.is_dir(), reason="the catalogues are not beside this checkout")
+@needs_shared
 def test_every_catalogue_candidate_is_accounted_for() -> None:
     candidates = _candidates()
     assert len(candidates) == 75 + 139

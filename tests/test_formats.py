@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import jsonschema
 import pytest
 import yaml
+from beside import NO_MULTITOOL, NO_SARIF_SCHEMA, multitool, sarif_schemas
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -24,8 +27,6 @@ from govcheck.cli import main
 from govcheck.render import FORMATS, renderer
 from govcheck.resources import data_dir
 from govcheck.rulebook import load_rulebook
-
-SARIF_SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas"
 
 
 def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
@@ -153,11 +154,47 @@ def sarif_of(rules: Path, d: Path) -> dict:
 
 
 def test_sarif_is_valid_against_the_published_schema(batch) -> None:
+    schemas = sarif_schemas()
+    if not schemas:
+        pytest.skip(NO_SARIF_SCHEMA)
     doc = sarif_of(*batch)
-    schema = json.loads((SARIF_SCHEMA / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
-    jsonschema.Draft7Validator(schema).validate(doc)
+    for name, schema in schemas.items():
+        errors = [e.message for e in jsonschema.Draft7Validator(schema).iter_errors(doc)]
+        assert errors == [], f"{name} schema: {errors[:5]}"
     assert doc["version"] == "2.1.0"
     assert len(doc["runs"]) == 1
+
+
+def test_the_sarif_multitool_finds_nothing_wrong_with_the_sarif(batch, tmp_path) -> None:
+    tool = multitool()
+    if tool is None:
+        pytest.skip(NO_MULTITOOL)
+    ours = tmp_path / "govcheck.sarif"
+    ours.write_text(json.dumps(sarif_of(*batch)), encoding="utf-8")
+    # A log the validator must refuse, so a validator that checks nothing cannot pass.
+    control = tmp_path / "control.sarif"
+    control.write_text(
+        json.dumps({"version": "2.1.0", "runs": [{"tool": {"driver": {}}, "bogus": 1}]}),
+        encoding="utf-8",
+    )
+    verdict = tmp_path / "validation.sarif"
+    proc = subprocess.run(
+        [str(tool), "validate", str(ours), str(control), "--output", str(verdict),
+         "--log", "ForceOverwrite"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT": "1",
+             "DOTNET_CLI_TELEMETRY_OPTOUT": "1"},
+    )
+    assert proc.returncode == 0 and verdict.is_file(), proc.stdout[-2000:] + proc.stderr[-2000:]
+    found: dict[str, list[str]] = {"govcheck.sarif": [], "control.sarif": []}
+    for r in json.loads(verdict.read_text(encoding="utf-8"))["runs"][0]["results"]:
+        uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        args = r["message"].get("arguments", [])
+        found[uri.rsplit("/", 1)[-1]].append(f"{r['ruleId']} {r.get('level', 'warning')} {args}")
+    assert found["govcheck.sarif"] == []
+    assert any(f.startswith("JSON1005 error") for f in found["control.sarif"])
 
 
 def test_every_sarif_result_has_a_relative_physical_location_with_a_line(batch) -> None:

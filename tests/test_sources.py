@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from beside import SEEDS, needs_shared
 
 from govcheck.rulebook import load_rulebook
-
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-if not SEEDS.is_dir():  # CI clones main beside shared/
-    SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 
 RULEBOOK = load_rulebook()
 
@@ -31,7 +26,7 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed documents are not beside this checkout")
+@needs_shared
 @pytest.mark.parametrize(
     "owner,source", PASSAGES, ids=[f"{o}@{s['file'][:3]}:{s['line']}" for o, s in PASSAGES]
 )
@@ -45,6 +40,7 @@ def test_seed_quote_is_verbatim_at_its_line(owner: str, source: dict) -> None:
     )
 
 
+@needs_shared
 def test_no_rule_cites_the_scraped_noise_at_the_end_of_seed_003() -> None:
     last = len((SEEDS / "003_6770cd2bdbe77af8.txt").read_text(encoding="utf-8").splitlines())
     cited = [o for o, s in PASSAGES if s["file"].startswith("003_") and s["line"] == last]
