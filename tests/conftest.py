@@ -2,6 +2,7 @@
 
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,3 +28,14 @@ def rules_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in STABLE_RULE_FILES:
         shutil.copy(data_dir("rules") / f"{name}.yaml", target / f"{name}.yaml")
     return target
+
+
+@pytest.fixture(scope="module")
+def run_in_2009() -> Iterator[None]:
+    """Runs happen on 1 October 2009 (GOVCHECK_TODAY), the day the bundled Northtown case
+    was reviewed: the waivers in the fixtures, approved in 2009-2012, are live then. A
+    waiver is live only while the date of the run is on or before its expiry, so without
+    a fixed day these tests would change meaning as the calendar moves."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GOVCHECK_TODAY", "2009-10-01")
+        yield

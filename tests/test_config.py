@@ -17,6 +17,9 @@ from test_formats import mini_rulebook, proposal
 from govcheck.cli import main
 from govcheck.config import ConfigError, find_config, load_config
 
+# The fixtures' waivers are judged on a fixed day (conftest.run_in_2009).
+pytestmark = pytest.mark.usefixtures("run_in_2009")
+
 
 @pytest.fixture(autouse=True)
 def _plain_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,6 +13,9 @@ from reportkit import render
 
 from govcheck.cli import main
 
+# The fixtures' waivers are judged on a fixed day (conftest.run_in_2009).
+pytestmark = pytest.mark.usefixtures("run_in_2009")
+
 CHROMIUM = "/usr/bin/chromium"
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'

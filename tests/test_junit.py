@@ -19,6 +19,9 @@ from test_formats import WAIVER, mini_rulebook, proposal
 
 from govcheck.cli import main
 
+# The fixtures' waivers are judged on a fixed day (conftest.run_in_2009).
+pytestmark = pytest.mark.usefixtures("run_in_2009")
+
 TestCase.file = Attr("file")  # junitparser's way to read an attribute it does not model
 
 

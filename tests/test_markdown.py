@@ -11,6 +11,9 @@ from reportkit import render
 
 from govcheck.cli import main
 
+# The fixtures' waivers are judged on a fixed day (conftest.run_in_2009).
+pytestmark = pytest.mark.usefixtures("run_in_2009")
+
 PROPOSAL = """\
 govcheck: 1
 id: fernlea-coop

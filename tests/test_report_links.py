@@ -15,6 +15,9 @@ from test_formats import WAIVER, mini_rulebook, proposal
 
 from govcheck.cli import main
 
+# The fixtures' waivers are judged on a fixed day (conftest.run_in_2009).
+pytestmark = pytest.mark.usefixtures("run_in_2009")
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -20,6 +20,9 @@ from govcheck.loader import load_path
 from govcheck.resources import proposal_schema
 from govcheck.workbench.app import MAX_BODY, create_app
 
+# Northtown's waiver (to 31 March 2010) is live on the day the case was reviewed.
+pytestmark = pytest.mark.usefixtures("run_in_2009")
+
 CASES = Path(__file__).resolve().parent.parent / "cases"
 PORT = 8765
 ORIGIN = f"http://127.0.0.1:{PORT}"

@@ -134,7 +134,25 @@ def run_case(checker: Checker, path: str) -> Outcome:
     expected = expectations(doc.data)
     if expected is None:
         return Outcome(path, False, note="no `x-expect:` block: a case must state its findings")
-    return compare(path, expected, checker.check_document(doc))
+    return compare(path, expected, _on_its_date(checker, doc.data).check_document(doc))
+
+
+def _on_its_date(checker: Checker, data: Any) -> Checker:
+    """A case is a review as it stood on its as-at date, so it is checked as if run on
+    that date: a waiver live then is live in the case, whenever the case is run."""
+    as_at = data.get("as_at") if isinstance(data, Mapping) else None
+    if not isinstance(as_at, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", as_at):
+        return checker
+    try:
+        return Checker(
+            checker.rulebook,
+            as_at=checker.as_at,
+            shared_waivers=checker.shared_waivers,
+            today=as_at,
+            ignore_proposal_waivers=checker.ignore_proposal_waivers,
+        )
+    except ValueError:  # not a real date: the case's own schema finding says so
+        return checker
 
 
 def merge(base: Any, fragment: Any) -> Any:

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .dates import iso_date
+from .dates import is_iso_date, iso_date
 from .entities import extract
+from .errors import GovcheckError
 from .evaluate import evaluate
 from .loader import Document, LoadError, from_data, load_bytes, load_path
 from .model import (
@@ -28,11 +29,12 @@ from .model import (
     Location,
     Result,
     Summary,
+    Waiver,
     fails,
 )
 from .rulebook import Rulebook, load_rulebook
 from .validate import schema_finding, validate
-from .waivers import SharedWaiver, apply, load_shared, proposal_waivers
+from .waivers import IdClaims, SharedWaiver, apply, load_shared, proposal_waivers
 
 PROPOSAL_SUFFIXES = (".yaml", ".yml", ".json")
 FAIL_ON = ("error", "warning", "info", "never")
@@ -89,16 +91,27 @@ class Checker:
         as_at: str | datetime.date | None = None,
         shared_waivers: Iterable[SharedWaiver] = (),
         validate_only: bool = False,
+        today: datetime.date | str | None = None,
+        ignore_proposal_waivers: bool = False,
     ) -> None:
         """`as_at` (a date, or text written YYYY-MM-DD) judges every proposal by the
         law of that day instead of its own `as_at`; anything else is refused
         (TypeError, ValueError). `validate_only` stops each check after the schema step
         (load and validate, with cross-references and waiver rules), as `govcheck
-        validate` does."""
+        validate` does.
+
+        `today` is the date of the run: a waiver is live only while it and the as-at
+        date are both on or before its expiry, and a proposal that states no as_at is
+        judged at it. By default it is the GOVCHECK_TODAY environment variable
+        (YYYY-MM-DD, for tests and for re-running a past check) or else today's date.
+        `ignore_proposal_waivers` makes waivers written in proposals cover nothing (each
+        is reported), so only the shared waivers count."""
         self.as_at = iso_date(as_at, "as_at") if as_at is not None else None
         self.rulebook = rulebook or load_rulebook()
         self.shared_waivers = list(shared_waivers)
         self.validate_only = validate_only
+        self.today = run_date(today)
+        self.ignore_proposal_waivers = ignore_proposal_waivers
 
     @classmethod
     def from_settings(
@@ -108,6 +121,8 @@ class Checker:
         as_at: str | None = None,
         waivers: str | None = None,
         validate_only: bool = False,
+        today: str | None = None,
+        ignore_proposal_waivers: bool = False,
     ) -> Checker:
         """A checker built from plain settings (paths, dates, flags), as a worker process
         receives them: the rulebook directory (None for the bundled one), the as-at date
@@ -115,7 +130,14 @@ class Checker:
         the constructor."""
         rulebook = load_rulebook(rules)
         shared = load_shared(waivers, rulebook.rules.keys()) if waivers else []
-        return cls(rulebook, as_at=as_at, shared_waivers=shared, validate_only=validate_only)
+        return cls(
+            rulebook,
+            as_at=as_at,
+            shared_waivers=shared,
+            validate_only=validate_only,
+            today=today,
+            ignore_proposal_waivers=ignore_proposal_waivers,
+        )
 
     @property
     def header(self) -> tuple[dict[str, str], dict[str, Any]]:
@@ -141,6 +163,9 @@ class Checker:
             as_at_origin=origin,
             summary=_summary(data.get("summary")),
         )
+        if "id" in data:
+            at = doc.locate("/id")
+            result.id_location = Location("/id", at.line, at.column)
         problems = validate(doc, self.rulebook.rules.keys())
         if problems or self.validate_only:
             result.findings = sorted(problems, key=Finding.sort_key)
@@ -151,11 +176,22 @@ class Checker:
         findings = evaluate(doc, facts, self.rulebook, law, established)
         result.derived = frozenset(established)
         findings.extend(law_currency(self.rulebook, as_at))
-        waivers = proposal_waivers(doc) + [
-            s.waiver for s in self.shared_waivers if s.covers_proposal(data["id"])
-        ]
+        pid = data["id"]
+        own = proposal_waivers(doc)
+        ignored: list[Waiver] = []
+        if self.ignore_proposal_waivers:
+            own, ignored = [], own
+        shared = [s for s in self.shared_waivers if s.covers_proposal(pid)]
         root = Location("", 1, 1)
-        findings = apply(findings, waivers, as_at, root)
+        findings = apply(
+            findings,
+            own + [s.waiver for s in shared],
+            as_at,
+            root,
+            today=self.today,
+            quiet=[s.waiver for s in shared if not s.names_proposal(pid)],
+            ignored=ignored,
+        )
         result.findings = sorted(findings, key=Finding.sort_key)
         result.evaluated_rules = law.rule_ids
         return result
@@ -166,7 +202,7 @@ class Checker:
         stated = data.get("as_at")
         if isinstance(stated, str):
             return stated, "proposal"
-        return datetime.date.today().isoformat(), "today"
+        return self.today, "today"
 
     def check_path(self, path: str | os.PathLike[str], display: str | None = None) -> Result:
         """The result for one proposal file, whatever the file holds.
@@ -218,8 +254,23 @@ class Checker:
         return self.check_document(doc)
 
     def iter_check(self, sources: Iterable[str | os.PathLike[str]]) -> Iterator[Result]:
-        for source in sources:
-            yield self.check_path(source)
+        """Results of a batch of files, in order, with the checks across the batch (a
+        proposal id claimed by several files that a shared waiver names)."""
+        return IdClaims(self.shared_waivers).each(self.check_path(s) for s in sources)
+
+
+def run_date(value: datetime.date | str | None = None) -> str:
+    """The date of the run, YYYY-MM-DD: `value` (a date or YYYY-MM-DD text, else
+    TypeError or ValueError, as for `as_at`), else the GOVCHECK_TODAY environment
+    variable (a bad one is a GovcheckError: exit 2), else today's date."""
+    if value is not None:
+        return iso_date(value, "today")
+    stated = os.environ.get("GOVCHECK_TODAY")
+    if not stated:
+        return datetime.date.today().isoformat()
+    if not is_iso_date(stated):
+        raise GovcheckError(f"GOVCHECK_TODAY is {stated!r}, which is not a date; write YYYY-MM-DD")
+    return stated
 
 
 def _summary(value: Any) -> str | None:

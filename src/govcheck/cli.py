@@ -262,6 +262,13 @@ def _format_help() -> str:
 )
 @click.option("--no-config", is_flag=True, help="Read no config file: command-line options only.")
 @click.option(
+    "--ignore-proposal-waivers/--count-proposal-waivers",
+    default=None,
+    help="Waivers written in proposals cover nothing (each is reported as unused): only "
+    "the shared --waivers file counts, for CI where that file is approved elsewhere.  "
+    "[default: count them]",
+)
+@click.option(
     "--force",
     is_flag=True,
     help="Write a report file even over an existing file that looks like a proposal.",
@@ -279,6 +286,7 @@ def check(
     junit_fired_only: bool | None,
     config_file: str | None,
     no_config: bool,
+    ignore_proposal_waivers: bool | None,
     force: bool,
 ) -> None:
     """Check proposals (files, directories of *.yaml/*.yml/*.json, or - for stdin).
@@ -294,11 +302,12 @@ def check(
       govcheck check proposals/ --format text --format sarif:govcheck.sarif
       govcheck check proposals/ -j 2 --format junit:govcheck.xml --junit-fired-only
     """
-    from .checker import Checker
+    from .checker import Checker, run_date
     from .output import Destination
     from .parallel import check_all
     from .render import FORMATS, renderer, renderer_class
     from .render.text import summary_line
+    from .waivers import IdClaims
 
     if config_file and no_config:
         raise Failure("--config and --no-config cannot be given together")
@@ -311,15 +320,18 @@ def check(
     if junit_fired_only is None:
         junit_fired_only = bool(config.junit_fired_only)
     targets = _targets(formats or config.formats, output)
-    if config.ignore_proposal_waivers:
-        # report-format v2 names the setting; the option it mirrors is still to come.
-        say(
-            f"govcheck: {config.file}: ignore_proposal_waivers is not in effect in this "
-            "version: waivers written in proposals still count"
-        )
+    if ignore_proposal_waivers is None:
+        ignore_proposal_waivers = bool(config.ignore_proposal_waivers)
 
-    settings = {"rules": rules, "as_at": as_at, "waivers": waivers}
+    settings = {
+        "rules": rules,
+        "as_at": as_at,
+        "waivers": waivers,
+        "today": run_date(),  # one date for every worker, even across midnight
+        "ignore_proposal_waivers": ignore_proposal_waivers,
+    }
     checker = Checker.from_settings(**settings)
+    claims = IdClaims(checker.shared_waivers)
     files = _expand(paths)
     for _, path in targets:
         if path is not None:
@@ -348,6 +360,7 @@ def check(
                     color=FORMATS[fmt].colour and _colour(color, out),
                     fired_only=junit_fired_only,
                     fail_on=fail_on,
+                    today=datetime.date.fromisoformat(checker.today),
                 )
             )
         tool, book = checker.header
@@ -357,10 +370,11 @@ def check(
             if outcome.trouble:
                 troubles += 1
                 say(f"govcheck: {outcome.trouble}")
+            result = claims.check(outcome.result)
             for render in renders:
-                render.result(outcome.result)
-            summary.add(outcome.result)
-            failed = failed or fails(outcome.result, fail_on)
+                render.result(result)
+            summary.add(result)
+            failed = failed or fails(result, fail_on)
         for render in renders:
             render.finish(summary)
         # Every report is complete before any replaces its previous version.

@@ -52,6 +52,8 @@ RULE_TOPICS = tuple(PREFIX_TOPIC.values())
 # Reserved ids for findings that no rule of the rulebook produces (report-format.md).
 SCHEMA_RULE = "SCHEMA"
 WAIVER_EXPIRED_RULE = "WAIVER-EXPIRED"
+WAIVER_UNUSED_RULE = "WAIVER-UNUSED"
+WAIVER_ID_CLASH_RULE = "WAIVER-ID-CLASH"
 LAW_CURRENCY_RULE = "LAW-CURRENCY"
 
 # What each reserved finding is, for renderers that describe rules (SARIF, JUnit).
@@ -75,6 +77,25 @@ RESERVED_RULES: dict[str, dict[str, str]] = {
         "never silently kept.",
         "remedy": "Renew the approval with a new expiry date, or remove the waiver and "
         "answer the finding.",
+    },
+    WAIVER_UNUSED_RULE: {
+        "title": "Waiver covers nothing",
+        "severity": "info",
+        "topic": "waiver",
+        "why": "A waiver that covers no finding is an approval nobody needs: the rule no "
+        "longer fires, the waiver names the wrong rule or proposal, another waiver already "
+        "covers the finding, or the run does not apply waivers written in proposals. Left in "
+        "place, it would silently cover the rule if it fired again.",
+        "remedy": "Remove the waiver, or correct the rule or proposals it names.",
+    },
+    WAIVER_ID_CLASH_RULE: {
+        "title": "Another file claims this proposal id, which a shared waiver names",
+        "severity": "warning",
+        "topic": "waiver",
+        "why": "A shared waiver names the proposals it covers by id. When two files claim "
+        "the same id, the waiver approved for one covers the other too, whatever it says.",
+        "remedy": "Give each proposal an id of its own, and name in the shared waivers file "
+        "only the proposals the approval was for.",
     },
     LAW_CURRENCY_RULE: {
         "title": "Later law is not known to this rulebook",
@@ -109,8 +130,10 @@ class Waiver:
     origin: str = "proposal"  # "proposal" or the shared waivers file's path
     location: Location | None = None
 
-    def live_at(self, as_at: str) -> bool:
-        return as_at <= self.expires
+    def live_at(self, as_at: str, today: str | None = None) -> bool:
+        """Live while the as-at date and the date of the run (`today`, when given) are
+        both on or before `expires` (report-format v2)."""
+        return as_at <= self.expires and (today is None or today <= self.expires)
 
     def as_dict(self) -> dict[str, str]:
         return {"reason": self.reason, "approved_by": self.approved_by, "expires": self.expires}
@@ -188,6 +211,8 @@ class Result:
     # The proposal's own `summary` in its words, for the reports people read. Not part
     # of the JSON result (report-format.md), which stays as the contract shows it.
     summary: str | None = None
+    # Where the proposal states its `id`, for findings about the id across a batch.
+    id_location: Location | None = None
 
     @property
     def valid(self) -> bool:

@@ -185,6 +185,8 @@ def _explain(error: jsonschema.ValidationError) -> tuple[str, str]:
         )
     if kind == "minItems":
         return pointer, f"`{name}` needs at least {error.validator_value} entry"
+    if kind == "pattern" and error.validator_value == "\\S":
+        return pointer, f"`{name}` is blank; write it out (a waiver says why, and who approved it)"
     if kind == "pattern":
         return pointer, (
             f"`{name}` is {_show(value)}; it must match {error.validator_value} "

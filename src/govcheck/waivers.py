@@ -2,25 +2,50 @@
 
 A waiver names a rule, a reason, who approved it and when it expires (InSpec's model).
 A live waiver marks the finding waived; it stays in every report, but no longer counts
-towards `--fail-on`. An expired waiver covers nothing and is itself a `WAIVER-EXPIRED`
-warning, so a lapsed approval is never silently kept. Liveness is judged at the
-proposal's `as_at` date, and `expires` is inclusive.
+towards `--fail-on`. Nothing quietly silences risk:
+
+- A waiver is live while both the proposal's as-at date and the date of the run are on
+  or before its `expires` date (inclusive); past either it covers nothing and is itself
+  a `WAIVER-EXPIRED` warning, so a lapsed approval is never kept, even for a proposal
+  dated in the past.
+- A live waiver that covers no finding is a `WAIVER-UNUSED` info finding, so a stale
+  or mistyped approval is seen before the rule fires again. A shared waiver is reported
+  so only for a proposal it names by its exact id (a pattern or a waiver for every
+  proposal is meant to cover nothing in most of them).
+- A run may count only the shared file (`ignore_proposal_waivers`, for CI where that
+  file is approved elsewhere): a proposal's own waivers then cover nothing, and each is
+  a `WAIVER-UNUSED` finding saying so.
+- When several files of a batch claim the same proposal id and a shared waiver names
+  that id, every file after the first gets a `WAIVER-ID-CLASH` warning.
 """
 
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable
+import re
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import GovcheckError
+from .errors import GovcheckError, Problem
 from .loader import Document, LoadError
-from .model import WAIVER_EXPIRED_RULE, Finding, Location, Waiver
+from .model import (
+    RESERVED_RULES,
+    WAIVER_EXPIRED_RULE,
+    WAIVER_ID_CLASH_RULE,
+    WAIVER_UNUSED_RULE,
+    Finding,
+    Location,
+    Result,
+    Waiver,
+)
 
 if TYPE_CHECKING:
     import jsonschema
+
+_RULE_ID = re.compile(r"[A-Z]+-[0-9]{3}")
+_GLOB = frozenset("*?[")
 
 
 @dataclass(frozen=True)
@@ -33,9 +58,14 @@ class SharedWaiver:
             fnmatch.fnmatchcase(proposal_id, p) for p in self.proposals
         )
 
+    def names_proposal(self, proposal_id: str) -> bool:
+        """True when `proposals:` lists this id itself, not only a pattern it fits."""
+        return any(p == proposal_id and not _GLOB & set(p) for p in self.proposals)
+
 
 class WaiversFileError(GovcheckError):
-    """A shared waivers file that cannot be used; names the file and line."""
+    """A shared waivers file that cannot be used: every problem, each with its file,
+    line and column."""
 
     kind = "broken waivers file"
 
@@ -51,21 +81,26 @@ _SHARED_SCHEMA = {
         "required": ["rule", "reason", "approved_by", "expires"],
         "properties": {
             "rule": {"type": "string", "pattern": "^[A-Z]+-[0-9]{3}$"},
-            "reason": {"type": "string", "minLength": 3},
-            "approved_by": {"type": "string", "minLength": 2},
+            "reason": {"type": "string", "minLength": 3, "pattern": "\\S"},
+            "approved_by": {"type": "string", "minLength": 2, "pattern": "\\S"},
             "expires": {
                 "type": "string",
                 "format": "date",
                 "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
             },
-            "proposals": {"type": "array", "items": {"type": "string", "minLength": 1}},
+            "proposals": {
+                "type": "array",
+                "minItems": 1,
+                "items": {"type": "string", "minLength": 1},
+            },
         },
     },
 }
 
 
 def load_shared(path: str | Path, rule_ids: Iterable[str]) -> list[SharedWaiver]:
-    """Read `--waivers FILE`; any problem stops the run (exit 2) with its line."""
+    """Read `--waivers FILE`. Any problem stops the run (exit 2): every problem of the
+    file at once, each at its line and column."""
     display = str(path)
     try:
         raw = Path(path).read_bytes()
@@ -74,7 +109,7 @@ def load_shared(path: str | Path, rule_ids: Iterable[str]) -> list[SharedWaiver]
     try:
         doc = load_bytes_as_list(raw, display)
     except LoadError as e:
-        raise WaiversFileError(e.message, display, e.line) from None
+        raise WaiversFileError(e.message, display, e.line, e.column) from None
     return _shared_from(doc, display, set(rule_ids))
 
 
@@ -160,6 +195,13 @@ def _explain(error: jsonschema.ValidationError) -> tuple[str, str]:
         return pointer + f"/{key}", f"unknown field `{key}` in a waiver; {_SHAPE}"
     if kind in ("format", "pattern") and parts and parts[-1] == "expires":
         return pointer, f"{name} is {value!r}, which is not a real date; write YYYY-MM-DD"
+    if kind == "pattern" and error.validator_value == "\\S":
+        return pointer, f"{name} is blank; a waiver must say why, and who approved it"
+    if kind == "minItems" and parts and parts[-1] == "proposals":
+        return pointer, (
+            "`proposals` is empty, which would cover no proposal; name the proposal ids "
+            "(or patterns) the waiver is for, or leave `proposals` out to cover every one"
+        )
     if kind == "pattern" and parts and parts[-1] == "rule":
         return pointer, f"{name} is {value!r}; a rule id looks like COI-001"
     if kind == "minLength":
@@ -178,23 +220,33 @@ def _shared_from(doc: Document, display: str, rule_ids: set[str]) -> list[Shared
     validator = jsonschema.Draft202012Validator(
         _SHARED_SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
-    errors = sorted(
-        validator.iter_errors(doc.data),
-        key=lambda e: doc.locate(_explain(e)[0]),
-    )
-    if errors:
-        pointer, message = _explain(errors[0])
-        raise WaiversFileError(message, display, doc.locate(pointer).line)
+    problems = []
+    for error in validator.iter_errors(doc.data):
+        if error.validator == "minLength" and not str(error.instance).strip():
+            continue  # a blank value: its pattern problem says so, once
+        pointer, message = _explain(error)
+        at = doc.locate(pointer)
+        problems.append(Problem(display, at.line, at.column, message))
+    if not isinstance(doc.data, list):
+        raise WaiversFileError(problems)
+    for i, item in enumerate(doc.data):
+        rule = item.get("rule") if isinstance(item, dict) else None
+        if isinstance(rule, str) and rule not in rule_ids and _RULE_ID.fullmatch(rule):
+            at = doc.locate(f"/{i}/rule")
+            problems.append(
+                Problem(
+                    display,
+                    at.line,
+                    at.column,
+                    f"waiver names rule {rule}, which is not in the loaded rulebook "
+                    "(`govcheck rules` lists them)",
+                )
+            )
+    if problems:
+        raise WaiversFileError(sorted(set(problems)))
     out = []
     for i, item in enumerate(doc.data):
         loc = doc.locate(f"/{i}")
-        if item["rule"] not in rule_ids:
-            raise WaiversFileError(
-                f"waiver names rule {item['rule']}, which is not in the loaded rulebook "
-                "(`govcheck rules` lists them)",
-                display,
-                doc.locate(f"/{i}/rule").line,
-            )
         waiver = Waiver(
             rule=item["rule"],
             reason=item["reason"],
@@ -229,35 +281,135 @@ def apply(
     waivers: list[Waiver],
     as_at: str,
     proposal_location: Location,
+    *,
+    today: str | None = None,
+    quiet: Collection[Waiver] = (),
+    ignored: Iterable[Waiver] = (),
 ) -> list[Finding]:
-    """Mark covered findings waived and add a warning for every expired waiver."""
-    live = {}
-    for w in waivers:
-        if w.live_at(as_at):
-            live.setdefault(w.rule, w)
+    """Mark covered findings waived; add a finding for each waiver that expired, covers
+    nothing, or is ignored.
+
+    `waivers` apply to this proposal, the first for a rule winning (the proposal's own
+    before shared ones). A waiver is live while `as_at` and `today` (the date of the run)
+    are both on or before its expiry. A live waiver in `quiet` (compared by identity: a
+    shared waiver that does not name this proposal by id) is not reported when it covers
+    nothing. `ignored` waivers (the proposal's own, in a run that counts only the shared
+    file) cover nothing and are each reported as such.
+    """
+    live = [w for w in waivers if w.live_at(as_at, today)]
+    cover: dict[str, Waiver] = {}
+    for w in live:
+        cover.setdefault(w.rule, w)
+    used: set[int] = set()
     for f in findings:
-        if f.rule in live:
-            f.waived = live[f.rule]
-    expired = []
+        w = cover.get(f.rule)
+        if w is not None:
+            f.waived = w
+            used.add(id(w))
+    quiet_ids = {id(w) for w in quiet}
+    fired = {f.rule for f in findings}
+    added = []
     for w in waivers:
-        if w.live_at(as_at):
-            continue
-        where = "this proposal" if w.origin == "proposal" else w.origin
-        line_note = f" (line {w.location.line})" if w.origin != "proposal" and w.location else ""
-        expired.append(
-            Finding(
-                rule=WAIVER_EXPIRED_RULE,
-                severity="warning",
-                topic="waiver",
-                title="Waiver has expired",
-                message=(
-                    f"The waiver of {w.rule} in {where}{line_note} expired on {w.expires}, "
-                    f"before the as-at date {as_at}, so it covers nothing. Reason given: "
-                    f"{w.reason}; approved by {w.approved_by}."
-                ),
-                location=w.location if w.origin == "proposal" and w.location else proposal_location,
-                remedy="Renew the approval with a new expiry date, or remove the waiver and "
-                "answer the finding.",
+        if not w.live_at(as_at, today):
+            added.append(_expired(w, as_at, today, proposal_location))
+        elif id(w) not in used and id(w) not in quiet_ids:
+            if w.rule in fired:
+                why = (
+                    f"another waiver of {w.rule}, in {_where(cover[w.rule])}, covers its "
+                    "finding already"
+                )
+            else:
+                why = f"{w.rule} does not fire on this proposal as at {as_at}"
+            added.append(_unused(w, why, proposal_location))
+    for w in ignored:
+        why = (
+            "this run counts only the shared waivers file (ignore_proposal_waivers), "
+            f"so the finding of {w.rule}, if any, stays unwaived"
+        )
+        added.append(_unused(w, why, proposal_location))
+    return findings + added
+
+
+def _where(w: Waiver) -> str:
+    """'this proposal (line 104)', 'waivers.yaml (line 6)'."""
+    place = "this proposal" if w.origin == "proposal" else w.origin
+    return f"{place} (line {w.location.line})" if w.location else place
+
+
+def _reserved(rule: str, message: str, location: Location) -> Finding:
+    about = RESERVED_RULES[rule]
+    return Finding(
+        rule=rule,
+        severity=about["severity"],
+        topic=about["topic"],
+        title=about["title"],
+        message=message,
+        location=location,
+        remedy=about["remedy"],
+    )
+
+
+def _at(w: Waiver, proposal_location: Location) -> Location:
+    return w.location if w.origin == "proposal" and w.location else proposal_location
+
+
+def _expired(w: Waiver, as_at: str, today: str | None, proposal_location: Location) -> Finding:
+    past = []
+    if as_at > w.expires:
+        past.append(f"the as-at date {as_at}")
+    if today is not None and today > w.expires:
+        past.append(f"today ({today})")
+    return _reserved(
+        WAIVER_EXPIRED_RULE,
+        f"The waiver of {w.rule} in {_where(w)} expired on {w.expires}, before "
+        f"{' and '.join(past)}, so it covers nothing. Reason given: {w.reason}; approved by "
+        f"{w.approved_by}.",
+        _at(w, proposal_location),
+    )
+
+
+def _unused(w: Waiver, why: str, proposal_location: Location) -> Finding:
+    return _reserved(
+        WAIVER_UNUSED_RULE,
+        f"The waiver of {w.rule} in {_where(w)} covers nothing: {why}. Reason given: "
+        f"{w.reason}; approved by {w.approved_by}.",
+        _at(w, proposal_location),
+    )
+
+
+class IdClaims:
+    """Across a batch: warn when a file claims a proposal id that an earlier file of the
+    batch claimed and that a shared waiver names (by id or pattern). Results pass
+    through :meth:`check` in the order they are reported."""
+
+    def __init__(self, shared: Iterable[SharedWaiver]) -> None:
+        self.scoped = [s for s in shared if s.proposals]
+        self.first: dict[str, str] = {}
+
+    def check(self, result: Result) -> Result:
+        pid = result.proposal
+        if not self.scoped or not pid or not result.valid:
+            return result
+        names = [s for s in self.scoped if s.covers_proposal(pid)]
+        if not names:
+            return result
+        first = self.first.setdefault(pid, result.file)
+        if first == result.file:
+            return result
+        waiver = names[0].waiver
+        more = f" and {len(names) - 1} more" if len(names) > 1 else ""
+        result.findings.append(
+            _reserved(
+                WAIVER_ID_CLASH_RULE,
+                f"This file claims the proposal id {pid}, which {first} claims too. The "
+                f"shared waiver of {waiver.rule} in {_where(waiver)}{more} names that id, so "
+                "it covers both files.",
+                result.id_location or Location("/id", 1, 1),
             )
         )
-    return findings + expired
+        result.findings.sort(key=Finding.sort_key)
+        return result
+
+    def each(self, results: Iterable[Result]) -> Iterator[Result]:
+        for result in results:
+            yield self.check(result)

@@ -27,6 +27,7 @@ so memory stays flat, and copied out after the root element in `finish`.
 
 from __future__ import annotations
 
+import datetime
 import re
 import shutil
 import tempfile
@@ -60,8 +61,9 @@ class JunitRenderer(Renderer):
         color: bool = False,
         fired_only: bool = False,
         fail_on: str = "error",
+        today: datetime.date | None = None,
     ) -> None:
-        super().__init__(out, rulebook=rulebook, color=color)
+        super().__init__(out, rulebook=rulebook, color=color, today=today)
         self.fired_only = fired_only
         self.fail_on = fail_on
 
