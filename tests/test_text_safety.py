@@ -268,3 +268,14 @@ def test_sarif_with_line_separators_in_a_name_is_one_json_document(tmp_path) -> 
     report = json.loads(result.stdout_bytes.decode("utf-8"))
     messages = [r["message"]["text"] for r in report["runs"][0]["results"]]
     assert any("Dr\u2028A\x85Patel\x1cX\u2029" in m for m in messages)
+
+
+def test_the_test_command_shows_a_hostile_case_inertly(tmp_path) -> None:
+    data = northtown()
+    data["x-expect"] = [{"rule": "COI-001", "at": HOSTILE["lf-forged-error"]}]
+    name = tmp_path / f"case {HOSTILE['esc-conceal']} {HOSTILE['stop-commands']}.json"
+    name.write_text(json.dumps(data), encoding="utf-8")
+    result = CliRunner().invoke(main, ["test", str(name), "--no-examples"])
+    assert result.exit_code == 1  # the `at` expectation cannot match
+    assert_inert(result.stdout, "test")
+    assert "FAIL" in result.stdout and "\\u001b[8mhidden" in result.stdout  # shown, escaped

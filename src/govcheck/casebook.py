@@ -26,6 +26,7 @@ from .checker import Checker
 from .loader import LoadError, load_path
 from .model import Result
 from .rulebook import Rule
+from .textsafe import clean, guard_line
 
 EXAMPLE_BASE: dict[str, Any] = {
     "govcheck": 1,
@@ -66,18 +67,20 @@ class Outcome:
     note: str = ""
 
     def report(self) -> str:
+        """The outcome for a terminal: case names, notes and expectations come from
+        files, so each is shown through textsafe.clean and each line guarded."""
         if self.passed:
-            return f"ok    {self.name}"
-        lines = [f"FAIL  {self.name}"]
+            return guard_line(f"ok    {clean(self.name)}")
+        lines = [f"FAIL  {clean(self.name)}"]
         if self.note:
-            lines.append(f"      {self.note}")
-        lines.append("      expected: " + (", ".join(self.expected) or "no findings"))
-        lines.append("      actual:   " + (", ".join(self.actual) or "no findings"))
+            lines.append(f"      {clean(self.note)}")
+        lines.append("      expected: " + clean(", ".join(self.expected) or "no findings"))
+        lines.append("      actual:   " + clean(", ".join(self.actual) or "no findings"))
         for m in self.missing:
-            lines.append(f"      - missing:    {m}")
+            lines.append(f"      - missing:    {clean(m)}")
         for u in self.unexpected:
-            lines.append(f"      + unexpected: {u}")
-        return "\n".join(lines)
+            lines.append(f"      + unexpected: {clean(u)}")
+        return "\n".join(guard_line(line) for line in lines)
 
 
 def expectations(data: Mapping[str, Any]) -> list[Expectation] | None:

@@ -740,14 +740,11 @@ def explain(
     """
     import shutil
 
-    from .explain import WIDTH, ExplainError
+    from .explain import WIDTH
     from .explain import explain as run_explain
 
     rulebook = _load_rulebook(rules)
-    try:
-        out = run_explain(path, rulebook, rule=rule_id, as_at=as_at, room=step)
-    except ExplainError as e:
-        raise Failure(str(e)) from None
+    out = run_explain(path, rulebook, rule=rule_id, as_at=as_at, room=step)  # ExplainError: 2
     terminal = sys.stdin.isatty() and sys.stdout.isatty()
     if step and terminal:
         from .trainer import run as run_room
@@ -920,12 +917,9 @@ def init(path: str, schema: str | None) -> None:
     """
     from pathlib import Path
 
-    from .starter import InitError, stale_copy, write_starter
+    from .starter import stale_copy, write_starter
 
-    try:
-        ref = write_starter(Path(path), schema=schema)
-    except InitError as e:
-        raise Failure(str(e)) from None
+    ref = write_starter(Path(path), schema=schema)  # an InitError is a GovcheckError: exit 2
     if ref is None:
         say(
             f"govcheck: wrote {path}, with no editor link: no copy of the proposal schema "
@@ -962,14 +956,11 @@ def serve(folder: str, host: str, port: int, no_open: bool) -> None:
       govcheck serve cases
       govcheck serve proposals --port 8800 --no-open
     """
-    from .workbench import ServeError
     from .workbench import serve as run_server
 
-    try:
-        run_server(folder, host=host, port=port, open_browser=not no_open,
-                   say=lambda line: click.echo(guard_line(clean(line)), err=True))
-    except ServeError as e:
-        raise Failure(str(e)) from None
+    # A ServeError (the port is taken, the folder is missing) is a GovcheckError: exit 2.
+    run_server(folder, host=host, port=port, open_browser=not no_open,
+               say=lambda line: click.echo(guard_line(clean(line)), err=True))
 
 
 def run(argv: list[str] | None = None) -> tuple[int, str, str]:

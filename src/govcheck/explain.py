@@ -29,6 +29,7 @@ from typing import Any
 from . import conditions as cond
 from .checker import Checker
 from .entities import extract
+from .errors import GovcheckError
 from .evaluate import Reader
 from .fields import PROPOSAL
 from .loader import Document, LoadError, load_path
@@ -49,7 +50,7 @@ WIDTH = 100
 MAX_READINGS = 5  # ways of choosing list items shown for a rule that did not fire
 
 
-class ExplainError(Exception):
+class ExplainError(GovcheckError):
     """explain cannot run (unknown rule, unreadable file): exit 2 with this message."""
 
 

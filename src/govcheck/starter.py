@@ -15,10 +15,11 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from .errors import GovcheckError
 from .resources import data_dir, proposal_schema
 
 
-class InitError(Exception):
+class InitError(GovcheckError):
     """The starter file cannot be written (it exists, or its directory is missing)."""
 
 

@@ -21,8 +21,10 @@ import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 
+from ..errors import GovcheckError
 
-class ServeError(Exception):
+
+class ServeError(GovcheckError):
     """The workbench cannot start (the port is taken, the folder is missing)."""
 
 
