@@ -273,3 +273,74 @@ def test_the_check_docstring_names_files_that_exist() -> None:
     assert named
     root = Path(__file__).resolve().parent.parent
     assert all((root / name).is_file() for name in named)
+
+
+# --------------------------------------------------------------------------- bounded work
+
+
+def _with_assets(n: int, source: str) -> dict[str, Any]:
+    data = rulekit.proposal()
+    data["commissioners"] = [
+        {"id": f"pct-{i:02d}", "name": f"PCT {i}", "type": "primary_care_trust"}
+        for i in range(25)
+    ]
+    data["assets"] = [{"description": f"Asset {i}", "from": source} for i in range(n)]
+    return data
+
+
+def test_findings_stop_at_the_cap_with_one_saying_how_many_more() -> None:
+    from govcheck.validate import KNOWN_IDS_SHOWN, MAX_FINDINGS
+
+    result = Checker().check_mapping(_with_assets(1000, "nowhere"))
+    messages = [f.message for f in result.findings]
+    assert len(messages) == MAX_FINDINGS + 1
+    (more,) = [m for m in messages if "more problems" in m]
+    assert f"has {1000 - MAX_FINDINGS:,} more problems than the {MAX_FINDINGS} listed" in more
+    dangling = [m for m in messages if "Known ids" in m]
+    assert len(dangling) == MAX_FINDINGS
+    shown = dangling[0].split("Known ids: ")[1]
+    assert shown.startswith("pct-00, pct-01, ") and shown.endswith(" and 15 more")
+    assert shown.count(",") == KNOWN_IDS_SHOWN - 1
+
+
+def test_references_that_resolve_are_no_finding() -> None:
+    result = Checker().check_mapping(_with_assets(1000, "pct-07"))
+    assert result.valid
+
+
+def test_a_list_longer_than_the_schema_allows_is_one_finding_at_its_key() -> None:
+    import yaml
+
+    data = _with_assets(3000, "nowhere")
+    text = yaml.safe_dump(data, sort_keys=False)
+    result = Checker().check_bytes(text.encode(), "p.yaml")
+    (finding,) = [f for f in result.findings if "entries" in f.message]
+    assert finding.message == (
+        "`assets` has 3,000 entries; a proposal may list at most 1,000 (the first 1,000 "
+        "are checked)"
+    )
+    assert finding.location.line == text.splitlines().index("assets:") + 1
+    assert not any("Known ids" in f.message for f in result.findings)  # invalid first
+
+
+def test_cutting_a_long_list_leaves_the_proposal_as_it_was() -> None:
+    data = _with_assets(1500, "pct-00")
+    data["services"] = [{"name": "s", "kind": "community_health"}] * 600
+    Checker().check_mapping(data)
+    assert len(data["assets"]) == 1500 and len(data["services"]) == 600
+
+
+def test_every_list_of_the_schema_has_a_limit() -> None:
+    from govcheck.resources import proposal_schema
+
+    unbounded = []
+    stack = [("", proposal_schema())]
+    while stack:
+        where, node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("type") == "array" and "maxItems" not in node:
+                unbounded.append(where)
+            stack.extend((f"{where}/{k}", v) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((f"{where}/{i}", v) for i, v in enumerate(node))
+    assert not unbounded

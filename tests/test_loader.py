@@ -604,3 +604,21 @@ def test_json_text_round_trips_through_both_readers(data: dict) -> None:
         assert load_bytes(raw, "p.yaml").data == data
         for pointer in as_json.positions:
             assert as_json.locate(pointer) == as_json.positions[pointer]
+
+
+# --------------------------------------------------------------------------- node limit
+
+
+@pytest.mark.parametrize("path", ["p.yaml", "p.json"])
+def test_more_keys_and_items_than_the_limit_are_refused_where_the_limit_is_passed(
+    path: str,
+) -> None:
+    from govcheck.loader import MAX_NODES
+
+    items = ",".join("1" for _ in range(MAX_NODES))  # with the two keys, two too many
+    error = refusal(f'{{"govcheck": 1,\n "x-notes": [{items}]}}', path)
+    assert error.line == 2  # at item MAX_NODES - 1, the node past the limit
+    assert error.column == len(' "x-notes": [') + 1 + 2 * (MAX_NODES - 2)
+    assert f"more than {MAX_NODES:,} keys and list items" in error.message
+    at_the_limit = f'{{"govcheck": 1, "x-notes": [{items[4:]}]}}'
+    assert len(load_bytes(at_the_limit.encode(), path).data["x-notes"]) == MAX_NODES - 2

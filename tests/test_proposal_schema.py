@@ -313,7 +313,7 @@ ADDED_ENUMS = {
 ALLOWED_KEYWORDS = {
     "$schema", "$id", "$defs", "$ref", "title", "description", "examples", "type",
     "properties", "required", "additionalProperties", "patternProperties", "items",
-    "minItems", "uniqueItems", "enum", "enumDescriptions", "const", "pattern", "format",
+    "minItems", "maxItems", "uniqueItems", "enum", "enumDescriptions", "const", "pattern", "format",
     "minimum", "maximum", "maxLength",
 }
 

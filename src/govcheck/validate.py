@@ -3,12 +3,18 @@
 Every problem becomes a `SCHEMA` finding at the line of the key at fault, in plain
 words: what is wrong and what is allowed. All problems are reported at once, so a
 user fixes a file in one pass rather than one error per run.
+
+The work stays in proportion to the file, whatever it holds: a list longer than the
+schema allows is reported once and checked up to its limit; the first MAX_FINDINGS
+problems are listed and one more finding says how many others there are; a dangling
+reference names at most KNOWN_IDS_SHOWN of the ids it could have meant, and the ids
+are gathered once per proposal, not once per reference.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +25,9 @@ from .resources import proposal_schema
 
 if TYPE_CHECKING:
     import jsonschema
+
+MAX_FINDINGS = 100  # listed for one proposal; one more finding counts the rest
+KNOWN_IDS_SHOWN = 10  # ids a dangling reference's message names
 
 # Where a proposal refers to another of its entries by id (proposal-format.md).
 REFERENCES: tuple[tuple[str, tuple[str, ...], str], ...] = (
@@ -104,21 +113,124 @@ _quick_verdict = QuickVerdict(_validation_schema)
 
 
 def validate(doc: Document, rule_ids: Iterable[str] | None = None) -> list[Finding]:
-    """All schema and reference problems of one proposal, each located."""
-    findings: list[Finding] = []
-    seen: set[tuple[str, str]] = set()
-    errors = () if _quick_verdict(doc.data) else _validator().iter_errors(doc.data)
-    for error in errors:
-        pointer, message = _explain(error)
-        if (pointer, message) in seen:
-            continue
-        seen.add((pointer, message))
-        pos = doc.locate(pointer)
-        findings.append(schema_finding(message, Location(pointer, pos.line, pos.column)))
-    if findings or not isinstance(doc.data, dict):
-        return findings
-    findings.extend(_references(doc, set(rule_ids) if rule_ids is not None else None))
-    return findings
+    """All schema and reference problems of one proposal, each located (the first
+    MAX_FINDINGS of them, and one finding saying how many more there are)."""
+    listed = _Listed(doc)
+    if not _quick_verdict(doc.data):
+        too_long: list[tuple[str, int, int]] = []
+        data = _within_limits(doc.data, _validation_schema(), "", too_long)
+        for pointer, length, limit in too_long:
+            listed.add(pointer, _too_long(pointer, length, limit))
+        for error in _validator().iter_errors(data):
+            if listed.full():
+                listed.more += 1
+                continue
+            listed.add(*_explain(error))
+    if not listed.findings and isinstance(doc.data, dict):
+        names = set(rule_ids) if rule_ids is not None else None
+        for pointer, message in _references(doc.data, names, listed.full):
+            listed.add(pointer, message)
+    return listed.done()
+
+
+class _Listed:
+    """The findings of one proposal, each problem once, up to MAX_FINDINGS."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.findings: list[Finding] = []
+        self.seen: set[tuple[str, str]] = set()
+        self.more = 0
+
+    def full(self) -> bool:
+        return len(self.findings) >= MAX_FINDINGS
+
+    def add(self, pointer: str, message: str) -> None:
+        if (pointer, message) in self.seen:
+            return
+        if self.full():
+            self.more += 1
+            return
+        self.seen.add((pointer, message))
+        pos = self.doc.locate(pointer)
+        self.findings.append(schema_finding(message, Location(pointer, pos.line, pos.column)))
+
+    def done(self) -> list[Finding]:
+        if self.more:
+            self.findings.append(
+                schema_finding(
+                    f"this proposal has {self.more:,} more problems than the {MAX_FINDINGS} "
+                    "listed; correct those and check it again to see the rest",
+                    Location("", 1, 1),
+                )
+            )
+        return self.findings
+
+
+def _within_limits(value: Any, node: Any, pointer: str, too_long: list[Any]) -> Any:
+    """`value`, or a copy of it with every list cut to the schema's maxItems for it;
+    (pointer, length, limit) is added to `too_long` for each list that was longer.
+
+    The validator then does work in proportion to what the schema allows, and its
+    problems with the first items are still found. Only the parts of the schema that
+    hold a limit are followed, so the depth is the schema's, not the data's.
+    """
+    if not _has_limits(node):
+        return value
+    if isinstance(value, list):
+        limit = node.get("maxItems")
+        if isinstance(limit, int) and len(value) > limit:
+            too_long.append((pointer, len(value), limit))
+            value = value[:limit]
+        items = node.get("items")
+        if _has_limits(items):
+            cut = [
+                _within_limits(item, items, f"{pointer}/{i}", too_long)
+                for i, item in enumerate(value)
+            ]
+            if any(new is not old for new, old in zip(cut, value, strict=True)):
+                value = cut
+        return value
+    if isinstance(value, dict):
+        copied: dict[str, Any] | None = None
+        for name, sub in (node.get("properties") or {}).items():
+            if name in value:
+                new = _within_limits(value[name], sub, _pointer((*_parts(pointer), name)), too_long)
+                if new is not value[name]:
+                    copied = copied if copied is not None else dict(value)
+                    copied[name] = new
+        return copied if copied is not None else value
+    return value
+
+
+_LIMITED: dict[int, bool] = {}
+
+
+def _has_limits(node: Any) -> bool:
+    """Does this part of the (cached, never changing) schema hold a maxItems?"""
+    if not isinstance(node, dict):
+        return False
+    known = _LIMITED.get(id(node))
+    if known is None:
+        properties = node.get("properties")
+        known = _LIMITED[id(node)] = (
+            "maxItems" in node
+            or _has_limits(node.get("items"))
+            or (isinstance(properties, dict) and any(map(_has_limits, properties.values())))
+        )
+    return known
+
+
+def _parts(pointer: str) -> tuple[str, ...]:
+    return tuple(p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:])
+
+
+def _too_long(pointer: str, length: int, limit: int) -> str:
+    name = pointer[1:].replace("/", ".") or "top"
+    return (
+        f"`{name}` has {length:,} entries; a proposal may list at most {limit:,} "
+        f"(the first {limit:,} are checked)"
+    )
 
 
 def _pointer(parts: Iterable[Any]) -> str:
@@ -183,6 +295,8 @@ def _explain(error: jsonschema.ValidationError) -> tuple[str, str]:
             pointer,
             f"`{name}` is {_show(value)}; it cannot be more than {error.validator_value}",
         )
+    if kind == "maxItems":
+        return pointer, _too_long(pointer, len(value), error.validator_value)
     if kind == "minItems":
         return pointer, f"`{name}` needs at least {error.validator_value} entry"
     if kind == "pattern" and error.validator_value == "\\S":
@@ -222,42 +336,58 @@ def _not_allowed(name: str, value: Any, allowed: list[Any]) -> str:
     return text
 
 
-def _references(doc: Document, rule_ids: set[str] | None) -> list[Finding]:
-    data = doc.data
+def _references(
+    data: dict[str, Any], rule_ids: set[str] | None, full: Callable[[], bool]
+) -> Iterator[tuple[str, str]]:
+    """(pointer, message) for each reference to an id the proposal does not define,
+    and each waiver naming a rule the rulebook does not have. Once `full()`, the rest
+    are only counted: their messages are not worth composing."""
     ids = {
         kind: {item.get("id") for item in data.get(kind, []) if isinstance(item, dict)}
         for kind in ("commissioners", "bodies")
     }
-    out: list[Finding] = []
     for pattern, targets, what in REFERENCES:
+        known: set[Any] = set().union(*(ids[t] for t in targets))
+        shown: str | None = None
         for pointer, value in _resolve(data, pattern.split("/")[1:], ""):
-            known = set().union(*(ids[t] for t in targets))
-            if value not in known:
-                pos = doc.locate(pointer)
-                listed = ", ".join(sorted(str(k) for k in known)) or "none"
-                out.append(
-                    schema_finding(
-                        f'`{pointer[1:].replace("/", ".")}` is "{value}", which is not the '
-                        f"id of {what} in this proposal. Known ids: {listed}",
-                        Location(pointer, pos.line, pos.column),
-                    )
-                )
-    if rule_ids is not None:
-        for i, waiver in enumerate(data.get("waivers", []) or []):
-            rule = waiver.get("rule")
-            if rule not in rule_ids:
-                pointer = f"/waivers/{i}/rule"
-                pos = doc.locate(pointer)
-                close = difflib.get_close_matches(str(rule), sorted(rule_ids), n=1, cutoff=0.6)
-                hint = f"; did you mean {close[0]}?" if close else ""
-                out.append(
-                    schema_finding(
-                        f"waiver names rule {rule}, which is not in the loaded rulebook{hint} "
-                        "(`govcheck rules` lists them)",
-                        Location(pointer, pos.line, pos.column),
-                    )
-                )
-    return out
+            if value in known:
+                continue
+            if full():
+                yield pointer, ""
+                continue
+            if shown is None:
+                shown = _some_ids(known)
+            yield pointer, (
+                f'`{pointer[1:].replace("/", ".")}` is "{value}", which is not the id of '
+                f"{what} in this proposal. Known ids: {shown}"
+            )
+    if rule_ids is None:
+        return
+    names = sorted(rule_ids)
+    for i, waiver in enumerate(data.get("waivers", []) or []):
+        rule = waiver.get("rule")
+        if rule in rule_ids:
+            continue
+        pointer = f"/waivers/{i}/rule"
+        if full():
+            yield pointer, ""
+            continue
+        close = difflib.get_close_matches(str(rule), names, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        yield pointer, (
+            f"waiver names rule {rule}, which is not in the loaded rulebook{hint} "
+            "(`govcheck rules` lists them)"
+        )
+
+
+def _some_ids(known: set[Any]) -> str:
+    """The known ids, sorted, at most KNOWN_IDS_SHOWN of them, and how many more."""
+    ids = sorted(str(k) for k in known)
+    if not ids:
+        return "none"
+    if len(ids) <= KNOWN_IDS_SHOWN:
+        return ", ".join(ids)
+    return f"{', '.join(ids[:KNOWN_IDS_SHOWN])} and {len(ids) - KNOWN_IDS_SHOWN:,} more"
 
 
 def _resolve(data: Any, parts: list[str], prefix: str) -> Iterable[tuple[str, Any]]:

@@ -30,7 +30,7 @@ from __future__ import annotations
 import os
 
 from .decoding import check_size, decode
-from .document import MAX_BYTES, MAX_DEPTH, Document, LoadError, Position
+from .document import MAX_BYTES, MAX_DEPTH, MAX_NODES, Document, LoadError, Position
 from .json_positions import load_json
 from .mapping import from_data
 from .yaml_events import load_yaml
@@ -38,6 +38,7 @@ from .yaml_events import load_yaml
 __all__ = [
     "MAX_BYTES",
     "MAX_DEPTH",
+    "MAX_NODES",
     "Document",
     "LoadError",
     "Position",

@@ -11,6 +11,10 @@ from typing import Any, NamedTuple
 
 MAX_BYTES: int = 2_000_000
 MAX_DEPTH: int = 50
+# Keys and list items in one file. The longest lists the schema allows hold a few
+# thousand entries; this bounds the time and memory of every later step (each value
+# keeps a position) for any file within MAX_BYTES.
+MAX_NODES: int = 100_000
 
 
 class Position(NamedTuple):

@@ -16,7 +16,7 @@ from math import isfinite
 from typing import Any
 
 from . import messages
-from .document import MAX_DEPTH, ROOT, LoadError, Position, pointer_part
+from .document import MAX_DEPTH, MAX_NODES, ROOT, LoadError, Position, pointer_part
 from .messages import SURROGATE
 from .scalars import MAX_DIGITS
 
@@ -53,6 +53,14 @@ class _JsonText:
         self.starts = [0] + [m.end() for m in _JSON_BREAKS.finditer(text)]
         # Only a `\u` escape can make a surrogate: look only when the text has one.
         self.escapes = "\\u" in text
+        self.nodes = 0
+
+    def node(self, index: int) -> Position:
+        """The position of a key or list item; refuses the file past MAX_NODES of them."""
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise self.error(messages.too_many(), index)
+        return self.position(index)
 
     def position(self, index: int) -> Position:
         line = bisect.bisect_right(self.starts, index)
@@ -149,7 +157,7 @@ def load_json(text: str) -> tuple[Any, dict[str, Position]]:
             if key in container:
                 first_pos = positions[key_pointer]
                 raise src.error(messages.duplicate_key(key, first_pos, "object"), key_at)
-            positions[key_pointer] = src.position(key_at)
+            positions[key_pointer] = src.node(key_at)
             i = ws(text, i).end()
             if i >= n or text[i] != ":":
                 raise src.error("JSON syntax error: expected `:` after the key", i)
@@ -157,7 +165,7 @@ def load_json(text: str) -> tuple[Any, dict[str, Position]]:
             child_pointer = key_pointer
         else:
             child_pointer = f"{pointer}/{len(container)}"
-            positions[child_pointer] = src.position(i)
+            positions[child_pointer] = src.node(i)
             key = None
 
         if i >= n:

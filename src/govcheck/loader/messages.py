@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .document import MAX_DEPTH, Position
+from .document import MAX_DEPTH, MAX_NODES, Position
 from .scalars import MAX_DIGITS
 
 EXPECTED = "a proposal is a mapping starting with `govcheck: 1`"
@@ -37,6 +37,14 @@ def too_deep() -> str:
     return (
         f"the data is nested more than {MAX_DEPTH} levels deep; a proposal never needs "
         "this much nesting, so flatten it"
+    )
+
+
+def too_many() -> str:
+    return (
+        f"the file holds more than {MAX_NODES:,} keys and list items; a proposal never "
+        "needs this many, so remove what does not belong in it (long notes belong in a "
+        "document of their own)"
     )
 
 

@@ -32,7 +32,7 @@ from yaml.events import (
 
 from . import messages
 from .decoding import line_col_of_char
-from .document import MAX_DEPTH, ROOT, LoadError, Position, pointer_part
+from .document import MAX_DEPTH, MAX_NODES, ROOT, LoadError, Position, pointer_part
 from .scalars import TooLong, describe, plain
 from .yaml_errors import reworded
 
@@ -128,10 +128,18 @@ def walk(get: Callable[[], Any], text: str) -> tuple[Any, dict[str, Position]]:
                 if key in container:
                     first = positions[key_pointer]
                     raise LoadError(messages.duplicate_key(key, first, "mapping"), *_at(event))
+                items.nodes += 1
+                if items.nodes > MAX_NODES:
+                    raise LoadError(messages.too_many(), *_at(event))
                 mark = event.start_mark
                 positions[key_pointer] = Position(mark.line + 1, mark.column + 1)
                 continue
-            value = event.value if event.style and not escapes else _value(event, escapes)
+            if event.style:
+                value = event.value
+                if escapes:
+                    _refuse_surrogates(event)
+            else:
+                value = _plain_value(event)
             if is_map:
                 container[key] = value
                 key = None
@@ -259,19 +267,14 @@ def _key(event: Any, escapes: bool) -> str:
                 else "a key is missing (empty); every entry needs a text key before the `:`",
                 *_at(event),
             )
-    elif escapes and style == '"':
+    elif escapes:
         _refuse_surrogates(event)
     return value
 
 
-def _value(event: Any, escapes: bool) -> Any:
-    """A scalar value: quoted text as written, a plain scalar as YAML 1.2 reads it;
-    a number too long or not finite, and half a surrogate pair, are refused."""
-    style = event.style
-    if style:
-        if escapes and style == '"':
-            _refuse_surrogates(event)
-        return event.value
+def _plain_value(event: Any) -> Any:
+    """A plain scalar value as YAML 1.2 reads it; a number too long to read or not
+    finite is refused."""
     try:
         value = plain(event.value)
     except TooLong:
@@ -296,6 +299,9 @@ def _check_collection(event: Any, as_key: bool, depth: int) -> None:
 
 
 def _refuse_surrogates(event: Any) -> None:
+    """Refuse half a surrogate pair, which only a double-quoted escape can write."""
+    if event.style != '"':
+        return
     half = _SURROGATE.search(event.value)
     if half is not None:
         raise LoadError(messages.surrogate(half.group()), *_at(event))
@@ -352,8 +358,13 @@ class _ItemPositions:
     def __init__(self, text: str) -> None:
         self.text = text
         self.lines: list[str] | None = None
+        self.nodes = 0  # keys and list items so far (keys are counted by `walk`)
 
     def position(self, event: Any, block: bool) -> Position:
+        """The item's position; refuses the file past MAX_NODES items."""
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise LoadError(messages.too_many(), *_at(event))
         mark = event.start_mark
         if not block:
             return Position(mark.line + 1, mark.column + 1)
