@@ -121,7 +121,12 @@ EXTENSIONS = {
     ],
     "provider": {
         "parent": "northtown-council",
-        "board": {"patient_or_public_members": 2, "staff_members": 2, "elected": True},
+        "board": {
+            "patient_or_public_members": 2,
+            "staff_members": 2,
+            "elected": True,
+            "councillor_members": 0,
+        },
         "separate_legal_entity": True,
         "community_interest_statement": "Community health services for the people of Northtown.",
         "annual_community_report_planned": True,
