@@ -1,49 +1,62 @@
-"""The fast schema check a batch run trusts for "valid": when it is built and kept."""
+"""The fast schema check a batch run trusts for "valid": which one is used, and when."""
 
 from __future__ import annotations
 
 import rulekit
 
-from govcheck.fastcheck import QuickVerdict, is_date
+from govcheck import fastcheck
+from govcheck.fastcheck import COMPILE_AFTER, SHIPPED, QuickVerdict, is_date, shipped_source
 from govcheck.validate import _validation_schema
 
 VALID = rulekit.proposal()
+INVALID = {**VALID, "as_at": "2009-02-30"}
 
 
-def test_a_single_file_never_pays_for_compiling(tmp_path, monkeypatch) -> None:
-    monkeypatch.setenv("GOVCHECK_CACHE_DIR", str(tmp_path))
+def test_the_shipped_check_is_made_from_the_schema_as_it_is() -> None:
+    assert SHIPPED.read_text(encoding="utf-8") == shipped_source(), (
+        "src/govcheck/_schema_verdict.py is stale: run python -m govcheck.fastcheck"
+    )
+
+
+def test_one_file_is_judged_by_the_shipped_check_from_the_first_document() -> None:
     verdict = QuickVerdict(_validation_schema)
-    assert verdict(VALID) is False  # first document: jsonschema alone
-    assert list(tmp_path.iterdir()) == []
-    assert verdict(VALID) is True  # second: compiled, and kept
-    assert [p.suffix for p in tmp_path.iterdir()] == [".marshal"]
-
-
-def test_the_next_run_takes_the_compiled_check_from_the_cache(tmp_path, monkeypatch) -> None:
-    monkeypatch.setenv("GOVCHECK_CACHE_DIR", str(tmp_path))
-    QuickVerdict(_validation_schema).compile()
-    fresh = QuickVerdict(_validation_schema)
-    assert fresh(VALID) is True  # from the first document on
-    assert fresh({**VALID, "as_at": "2009-02-30"}) is False
-
-
-def test_a_damaged_cache_entry_is_rebuilt_not_fatal(tmp_path, monkeypatch) -> None:
-    monkeypatch.setenv("GOVCHECK_CACHE_DIR", str(tmp_path))
-    QuickVerdict(_validation_schema).compile()
-    [entry] = tmp_path.iterdir()
-    entry.write_bytes(b"not a code object")
-    verdict = QuickVerdict(_validation_schema)
-    assert verdict(VALID) is False
     assert verdict(VALID) is True
-    assert entry.read_bytes() != b"not a code object"
+    assert verdict(INVALID) is False
 
 
-def test_no_cache_means_nothing_is_written(tmp_path, monkeypatch) -> None:
-    monkeypatch.setenv("GOVCHECK_CACHE_DIR", str(tmp_path))
-    monkeypatch.setenv("GOVCHECK_NO_CACHE", "1")
+def test_a_check_shipped_for_another_schema_is_never_used(monkeypatch) -> None:
+    import govcheck._schema_verdict as made
+
+    monkeypatch.setattr(made, "SCHEMA_DIGEST", "0" * 64)  # as if the schema had changed
     verdict = QuickVerdict(_validation_schema)
-    assert [verdict(VALID), verdict(VALID)] == [False, True]
-    assert list(tmp_path.iterdir()) == []
+    assert [verdict(VALID) for _ in range(COMPILE_AFTER)] == [False] * COMPILE_AFTER
+
+
+def test_without_a_shipped_check_a_short_run_never_pays_for_compiling(monkeypatch) -> None:
+    monkeypatch.setattr(QuickVerdict, "shipped", lambda self: None)
+    compiled = []
+    real = QuickVerdict.compile
+
+    def counting(self):
+        compiled.append(1)
+        return real(self)
+
+    monkeypatch.setattr(QuickVerdict, "compile", counting)
+    verdict = QuickVerdict(_validation_schema)
+    assert [verdict(VALID) for _ in range(COMPILE_AFTER)] == [False] * COMPILE_AFTER
+    assert compiled == []  # jsonschema alone so far
+    assert verdict(VALID) is True  # the next document: compiled now, from the schema
+    assert verdict(INVALID) is False
+    assert compiled == [1]
+
+
+def test_nothing_is_read_from_or_written_to_the_cache(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("GOVCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("GOVCHECK_NO_CACHE", raising=False)
+    check = QuickVerdict(_validation_schema).compile()
+    assert check(VALID) is True and check(INVALID) is False
+    assert not (tmp_path / "cache").exists()
+    assert not hasattr(fastcheck, "cache")
 
 
 def test_dates_are_judged_as_jsonschema_judges_them() -> None:

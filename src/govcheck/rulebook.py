@@ -15,8 +15,8 @@ with every problem at once, each at its file, line and column.
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import pickle
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -26,6 +26,7 @@ from typing import Any
 from . import cache
 from . import conditions as cond
 from .compiler import CompiledRule, Compiler
+from .datacodec import Codec, CodecError
 from .errors import GovcheckError
 from .fields import FieldCatalogue
 from .model import PREFIX_TOPIC  # noqa: F401  (re-exported: rule authors' tools import it here)
@@ -446,34 +447,43 @@ def _has_values(condition: cond.Condition) -> bool:
 def load_rulebook(directory: str | Path | None = None) -> Rulebook:
     """Load and check every rule file under `directory` (default: the bundled rulebook).
 
-    The bundled rulebook, once loaded cleanly, is kept in govcheck's cache (cache.py;
-    one pickle per working directory), used only while the bytes of every rule file
-    and schema, the govcheck sources and the working directory (file names in findings
-    are relative to it) are unchanged. Checking the rule files was most of a one-file
-    run's start-up; GOVCHECK_NO_CACHE=1 turns the cache off.
+    The bundled rulebook, once loaded cleanly, is kept in govcheck's cache as data (one
+    JSON entry per working directory; see cache.py for what makes an entry trusted),
+    used only while the bytes of every rule file and schema, the govcheck sources and
+    the working directory (file names in findings are relative to it) are unchanged.
+    Checking the rule files was most of a one-file run's start-up; GOVCHECK_NO_CACHE=1
+    turns the cache off. An entry that fails any check is ignored and rewritten.
     """
     root = Path(directory) if directory else data_dir("rules")
     if not root.is_dir():
         raise RulebookError("not a directory of rule files", str(root))
-    where = _cache_file(root) if not directory else None
-    if where is not None:
-        raw = cache.read(where[0])
-        try:
-            key, book = pickle.loads(raw) if raw else (None, None)
-            if key == where[1] and isinstance(book, Rulebook):
+    entry = _cache_entry(root) if not directory else None
+    if entry is not None:
+        raw = cache.read(*entry)
+        if raw is not None:
+            try:
+                book = _codec().decode(raw)
+            except CodecError:  # not what govcheck wrote: rebuild below
+                book = None
+            if isinstance(book, Rulebook):
                 return book
-        except Exception:  # partly written or from another version: rebuild
-            pass
     book = _load_rulebook(root)
-    if where is not None:
-        cache.write(where[0], pickle.dumps((where[1], book), protocol=pickle.HIGHEST_PROTOCOL))
+    if entry is not None:
+        try:
+            cache.write(*entry, _codec().encode(book).encode())
+        except CodecError:  # something in it is not plain data: run uncached
+            pass
     return book
 
 
-def _cache_file(root: Path) -> tuple[Path, str] | None:
-    """Where the cached rulebook for this working directory is, and its content key."""
-    base = cache.directory()
-    if base is None:
+@functools.cache
+def _codec() -> Codec:
+    return Codec(Rulebook)
+
+
+def _cache_entry(root: Path) -> tuple[str, str] | None:
+    """The cache entry for the bundled rulebook in this working directory, and its key."""
+    if cache.location() is None:
         return None
     key = hashlib.sha256()
     try:
@@ -489,7 +499,7 @@ def _cache_file(root: Path) -> tuple[Path, str] | None:
     except OSError:
         return None
     name = hashlib.sha256(where.encode()).hexdigest()[:16]
-    return base / f"rulebook-{name}.pickle", key.hexdigest()
+    return f"rulebook-{name}.json", key.hexdigest()
 
 
 def _load_rulebook(root: Path) -> Rulebook:
