@@ -108,6 +108,10 @@ class Checker:
         is reported), so only the shared waivers count."""
         self.as_at = iso_date(as_at, "as_at") if as_at is not None else None
         self.rulebook = rulebook or load_rulebook()
+        if not validate_only:  # an engine that cannot load stops the run, not each file
+            from .engine import require
+
+            require()
         self.shared_waivers = list(shared_waivers)
         self.validate_only = validate_only
         self.today = run_date(today)

@@ -35,12 +35,14 @@ import hashlib
 import itertools
 import json
 import re
+import sys
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .compiler import DERIVED, ENTITY, KEY, CompiledRule
+from .errors import GovcheckError
 
 # Result codes of the core's assert calls (durable's rules.h).
 _HANDLED = 0
@@ -114,9 +116,31 @@ _open_sessions: dict[str, str] = {}  # ruleset name -> its empty session, kept f
 _sids = itertools.count(1)
 
 
-def _core() -> Any:
-    import durable_rules_engine
+class EngineMissing(GovcheckError):
+    """durable-rules' C core does not load in this Python: govcheck cannot evaluate."""
 
+
+# durable-rules 2.0.28 calls PyEval_CallObject, which Python 3.13 removed; built without
+# this flag it installs, then fails to load ("undefined symbol: PyEval_CallObject").
+BUILD_FLAG = "CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject"
+
+
+def require() -> None:
+    """Load the engine's core now, or raise EngineMissing saying in one line what to do."""
+    _core()
+
+
+def _core() -> Any:
+    try:
+        import durable_rules_engine
+    except ImportError as e:
+        why = re.sub(r"^\S*/", "", str(e)) or type(e).__name__  # the file, not its folder
+        python = ".".join(map(str, sys.version_info[:3]))
+        raise EngineMissing(
+            f"the rules engine (durable-rules' C core) does not load on Python {python}: "
+            f"{why}. Reinstall it: {BUILD_FLAG} pip install --force-reinstall "
+            "--no-cache-dir durable-rules==2.0.28 (in a checkout: bash .ci/setup)"
+        ) from None
     return durable_rules_engine
 
 
