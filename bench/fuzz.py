@@ -234,6 +234,10 @@ ODD_KEYS = (
     "~1",
     "",
     "<b>key</b>",
+    "<img src=x onerror=alert(1)>",
+    "# heading key",
+    "line\nbreak key",
+    "\u2028key",
     "k" * 300,
     "x-" + "\n",
     "provider.name",
@@ -901,7 +905,12 @@ def run_cli(
     each format of `jobs_check` once more with `-j 2`, compared byte for byte with
     `-j 1`."""
     formats = list(formats)
-    for batch in batches:
+    batches = list(batches)
+    start = time.perf_counter()
+    for done, batch in enumerate(batches):
+        if done and done % 10 == 0:
+            elapsed = time.perf_counter() - start
+            print(f"  ... {done} of {len(batches)} batches, {elapsed:.0f} s", file=sys.stderr)
         cwd = batch.parent  # no config file of the repository applies
         reports: dict[str, bytes] = {}
         for fmt in formats if single else ():
