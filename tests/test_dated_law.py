@@ -231,3 +231,10 @@ def test_severity_follows_authority_when_a_rule_states_its_basis(tmp_path) -> No
     assert "error resting on commentary" in e.message
     e = broken(tmp_path, [rulekit.rule({"provider.legal_form": "none"}, basis="law")])
     assert "cites no legislation" in e.message
+
+
+def test_a_week_date_in_a_rule_condition_is_refused(tmp_path) -> None:
+    # Python reads 2014-W01-1 as a date; govcheck compares dates as YYYY-MM-DD text, so
+    # the rule would compare "2014-W01-1" with proposals' dates character by character.
+    e = broken(tmp_path, [rulekit.rule({"as_at": {"at_least": "2014-W01-1"}})])
+    assert "'2014-W01-1' is not a date YYYY-MM-DD" in e.message

@@ -237,13 +237,9 @@ def _scalar_problem(value: Any, kind: str, values: tuple[str, ...]) -> str | Non
 
 
 def _is_date(text: str) -> bool:
-    import datetime
+    from .dates import is_iso_date
 
-    try:
-        datetime.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return len(text) == 10
+    return is_iso_date(text)
 
 
 def normalise(cond: Condition, negate: bool = False) -> Condition:

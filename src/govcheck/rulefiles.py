@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from . import conditions as cond
+from .dates import is_iso_date
 from .errors import Problem
 from .fields import PROPOSAL, FieldCatalogue
 from .loader import Document, LoadError, load_path
@@ -192,7 +193,7 @@ def _registry(f: _File, problems: _Problems) -> tuple[dict[str, dict[str, Any]],
         problems.add(f, "", "sources.yaml needs a `documents:` list")
         return {}, None
     reviewed = data.get("law_reviewed_to")
-    if reviewed is not None and not (isinstance(reviewed, str) and cond._is_date(reviewed)):
+    if reviewed is not None and not (isinstance(reviewed, str) and is_iso_date(reviewed)):
         problems.add(f, "/law_reviewed_to", "law_reviewed_to is a date: write YYYY-MM-DD")
         reviewed = None
     unknown = sorted(set(data) - {"documents", "law_reviewed_to"})
@@ -312,7 +313,7 @@ def _resolve_date(
             problems.add(f, pointer + "/day_before", _unknown_date(name, values))
             return None, None
         return day_before(found.date), f"the day before {name}"
-    if cond._is_date(written):
+    if is_iso_date(written):
         return written, None
     found = values.dates.get(written)
     if found is None:
