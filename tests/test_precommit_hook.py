@@ -95,9 +95,12 @@ def test_the_hook_passes_a_sound_proposal_and_stops_a_broken_one(scratch) -> Non
 def test_the_hook_reports_an_unwaived_error_in_a_case(scratch) -> None:
     git(scratch, "add", "proposals/northtown.yaml")
     result = pre_commit(scratch, "run", "--files", "proposals/northtown.yaml")
-    # The Northtown case is deliberately not clean: COI-001 is an unwaived error.
+    # The Northtown case is deliberately not clean: it claims independence from the
+    # commissioner while a board member sits on the commissioner's board (COI-002, a
+    # self-contradiction, so an error), and the waiver it carries for that expired in 2010.
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "ERROR COI-001" in result.stdout
+    assert "ERROR COI-002" in result.stdout
+    assert "WAIVER-EXPIRED" in result.stdout
 
 
 @pytest.mark.parametrize("name", ["pre-commit-config.yaml", "pre-commit-local.yaml"])
