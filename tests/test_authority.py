@@ -52,3 +52,44 @@ def test_seed_commentary_alone_never_makes_an_error() -> None:
         and r.basis != "contradiction"
     ]
     assert seed_only == []
+
+
+# ---- current authority for current-era findings (issue 11 §4)
+# A rule still in force on the date the rulebook's law was reviewed to speaks to 2024-26
+# proposals. Resting only on the 2006-10 seeds is then allowed just for the seeds' own
+# advice where no current instrument speaks, and the rule must say so in its reference.
+NO_CURRENT_INSTRUMENT = re.compile(r"\bno current instrument\b", re.I)
+
+
+def resting_on_seeds_alone(rules, on: str) -> list[str]:
+    """Ids of rules in force `on` that cite only seeds without saying why no law is cited."""
+    return [
+        r.id
+        for r in rules
+        if r.in_force(on)
+        and {s["kind"] for s in r.sources} == {"seed"}
+        and not (r.basis == "commentary" and NO_CURRENT_INSTRUMENT.search(r.known_problems))
+    ]
+
+
+def test_a_rule_in_force_today_cites_current_authority_or_says_why_none() -> None:
+    assert BOOK.law_reviewed_to, "the rulebook states no law_reviewed_to"
+    assert resting_on_seeds_alone(RULES, str(BOOK.law_reviewed_to)) == []
+
+
+def test_the_current_authority_check_catches_seed_only_rules(tmp_path) -> None:
+    import rulekit
+
+    said = "No current instrument speaks to it; the seeds' advice."
+    rules = [
+        rulekit.rule({"provider.legal_form": "none"}, rid="LF-901", basis="commentary"),
+        rulekit.rule({"provider.legal_form": "none"}, rid="LF-902", basis="contradiction",
+                     known_problems=said),
+        rulekit.rule({"provider.legal_form": "none"}, rid="LF-903", basis="commentary",
+                     known_problems=said),
+        rulekit.rule({"provider.legal_form": "none"}, rid="LF-904", basis="commentary",
+                     valid_to="2013-03-31"),
+    ]
+    book = load_rulebook(rulekit.write_rulebook(tmp_path, rules))
+    found = resting_on_seeds_alone(sorted(book.rules.values(), key=lambda r: r.id), "2026-11-30")
+    assert found == ["LF-901", "LF-902"]
