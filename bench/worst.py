@@ -14,7 +14,7 @@ string, long lists of notes, and the longest lists the schema allows, valid, so 
 engine and the explanations run on all of them. Each is checked by `govcheck check
 FILE --format json -o /dev/null` in its own process; the script prints wall time, peak
 resident memory (from /usr/bin/time -v where present) and the exit status.
-Goal (issue 10 section 5): under 10 s and 500 MB for any input of up to 2 MB.
+Goal: under 10 s and 500 MB for any input of up to 2 MB.
 """
 
 from __future__ import annotations

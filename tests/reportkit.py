@@ -25,7 +25,7 @@ def render(
     header: dict[str, Any] | None = None,
 ) -> str:
     """`fmt` for the proposals at `paths`, dated TODAY; `header` adds to the rulebook
-    header the renderer is given (as the lead's law_reviewed_to will)."""
+    header the renderer is given (law_reviewed_to, for one)."""
     checker = Checker(_rulebook(rules))
     tool, book = checker.header
     out = io.StringIO()

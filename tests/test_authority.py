@@ -1,4 +1,4 @@
-"""Severity follows authority, over the whole bundled rulebook (report-format v2).
+"""Severity follows authority, over the whole bundled rulebook.
 
 An error must be law, not opinion: a governance lead acts on an error as on a legal bar.
 So every rule states what it rests on, an error rests on a binding instrument (or on

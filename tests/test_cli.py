@@ -61,7 +61,7 @@ def test_json_report_has_the_contract_structure(tmp_path) -> None:
     pen = next(f for f in res["findings"] if f["rule"] == "PEN-002")
     assert set(pen) == {"rule", "severity", "topic", "title", "message", "location", "sources",
                         "because", "why", "remedy", "waived"}
-    # report-format v2: the rule's why and remedy, as the rule file states them
+    # JSON findings carry the rule's why and remedy, as the rule file states them
     [rule] = [r for r in yaml.safe_load((RULES / "pensions.yaml").read_text())["rules"]
               if r["id"] == "PEN-002"]
     assert " ".join(pen["why"].split()) == " ".join(rule["why"].split())

@@ -1,4 +1,4 @@
-"""Settings from .govcheck.yaml or [tool.govcheck] in pyproject.toml (report-format v2).
+"""Settings from .govcheck.yaml or [tool.govcheck] in pyproject.toml.
 
 What a user would notice: the file is found from a subdirectory, stops at the top of the
 repository, its paths are relative to itself, the command line wins, and a broken file

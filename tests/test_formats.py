@@ -328,7 +328,7 @@ def test_junit_has_one_suite_per_file_and_one_case_per_rule(batch) -> None:
     assert by_name["proposals/a-error.yaml"].get("failures") == "1"
     assert by_name["proposals/a-error.yaml"].get("tests") == "3"
 
-    # below --fail-on (error): listed as skipped, not failed (issue 12)
+    # below --fail-on (error): listed as skipped, not failed
     assert cases("proposals/b-warning.yaml")["COI-901"].find("skipped") is not None
     assert cases("proposals/c-info.yaml")["COI-902"].find("skipped") is not None
     code, out, _ = run("check", "proposals", "--rules", str(rules), "--format", "junit",
@@ -389,7 +389,7 @@ def test_github_escapes_newlines_and_percent_in_messages(tmp_path, monkeypatch) 
     proposal(tmp_path / "p.yaml", person="Dr A 100%\nsecond line")
     code, out, _ = run("check", "p.yaml", "--rules", str(rules), "--format", "github")
     (line,) = out.splitlines()
-    # report-format v2, "Text safety": a line break from the proposal is shown as `\n`;
+    # Text safety: a line break from the proposal is shown as `\n`;
     # the annotation's own line breaks (between message and remedy) stay %0A.
     message = line.split("::", 2)[2]
     assert message.startswith("Dr A 100%25\\nsecond line has not stepped out.%0AWhat to do:")

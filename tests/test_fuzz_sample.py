@@ -30,7 +30,7 @@ SEED = 2
 N = 40
 
 # Known failures of this sample on main, by the kind of problem; each names the work
-# that fixes it (issue 10).
+# that fixes it.
 KNOWN: dict[str, str] = {}
 
 

@@ -108,7 +108,7 @@ def test_memo_and_page_say_the_same_in_the_same_order(rules_dir) -> None:
     ]
     assert memo_heads == page_heads
     # A declared conflict without recusal in 2009 rests on a consultation's "should":
-    # a warning to answer (report-format v2), not an error.
+    # a warning to answer (a hedged source supports a warning at most), not an error.
     assert memo_heads[0] == "Warnings to answer (2)"
     assert "2. Declared conflict of interest without stepping out of the decision" in memo_heads
     for words in (

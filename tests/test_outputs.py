@@ -1,7 +1,7 @@
 """Several reports in one run, report files written whole, colour, and the formats made
 for people reading lines: compact and csv.
 
-Expected lines are written from report-format v2 and the mini rulebook's proposals
+Expected lines are written from the formats' definitions and the mini rulebook's proposals
 (COI-001's `recused` key is at line 19, column 5), not from running govcheck.
 """
 

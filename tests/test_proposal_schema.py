@@ -1,4 +1,6 @@
-"""Tests for schemas/proposal.schema.json against the contract in proposal-format.md."""
+"""Tests for schemas/proposal.schema.json against the proposal format's fixed names: every
+name and enum value below must be accepted with exactly this spelling; the schema may add
+optional fields and values, never rename these."""
 
 import copy
 import json
@@ -11,7 +13,8 @@ SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "proposal.sch
 SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 VALIDATOR = Draft202012Validator(SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
-# The full example from proposal-format.md, dates as strings (as the loader gives them).
+# The format's full example proposal (Northtown, deliberately not clean), dates as strings
+# (as the loader gives them).
 SPEC_EXAMPLE = {
     "govcheck": 1,
     "id": "northtown-community-cic",
@@ -148,7 +151,7 @@ EXTENSIONS = {
         "delivers_statutory_functions": False,
         "profit_objective_for_parent": False,
         "vat_position": "exempt_health",
-        # legal form and regulation fields added for issue 11
+        # legal form and regulation fields
         "companies_house_identity_verified": True,
     },
     "staff_transfer": {
@@ -212,7 +215,7 @@ EXTENSIONS = {
         "business_plan": True,
         "surplus_reinvested": True,
         "dividend_cap_percent": 20,
-        # the CIC dividend caps, each with its own base (issue 11)
+        # the CIC dividend caps, each with its own base
         "aggregate_dividend_cap_percent": 35,
         "dividend_per_share_percent": 20,
         "dividend_per_share_over_base_rate_percent": 5,
@@ -238,7 +241,7 @@ COMMISSIONER_TYPES = [
     "clinical_commissioning_group", "integrated_care_board", "nhs_england", "other",
 ]
 
-# Every enum value named in proposal-format.md, by field path ("[]" = an item of a list).
+# Every enum value the format fixes, by field path ("[]" = an item of a list).
 # Listed by hand so that renaming or dropping a value in the schema fails a test.
 SPEC_ENUMS = {
     "commissioners[].type": COMMISSIONER_TYPES,

@@ -1,4 +1,4 @@
-"""What report-format v2 and issue 12 add to JSON, SARIF and GitHub annotations: why and
+"""What JSON, SARIF and GitHub annotations carry beyond the findings themselves: why and
 remedy in JSON, fingerprints code scanning can track, links to the rule reference, the
 source root, and waived notices in correct English."""
 

@@ -1,6 +1,6 @@
 """Hostile text in titles, names, keys, ids, waivers and file names, through every format.
 
-report-format v2, "Text safety": in every human-readable format no character that came
+Text safety: in every human-readable format no character that came
 from a proposal, a file name or a key can change the output's structure or drive a
 terminal; SARIF and JSON stay valid JSON whatever a string holds. Each hostile corpus
 is checked beside a twin corpus of the same proposals with plain words in the same
@@ -48,7 +48,9 @@ HOSTILE = {
     "csv-formula": '=HYPERLINK("https://evil.example","x")',
 }
 
-# What may not appear raw in human-readable output (report-format v2, "Text safety").
+# What may not appear raw in human-readable output: C0 controls (other than the output's
+# own line feeds), DEL, C1, soft hyphen, bidi and zero-width characters, line and
+# paragraph separators, byte-order mark.
 UNSAFE = re.compile(
     "[\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064"
     "\u2066-\u2069\ufeff]"

@@ -1,4 +1,4 @@
-"""Waivers: in a proposal and in a shared `--waivers FILE` (report-format.md)."""
+"""Waivers: in a proposal and in a shared `--waivers FILE` (optionally limited by `proposals:`)."""
 
 from __future__ import annotations
 
@@ -195,7 +195,7 @@ def test_json_waivers_file_is_accepted(tmp_path, rules) -> None:
     assert run("check", str(p), "--rules", str(rules), "--waivers", str(shared))[0] == 0
 
 
-# -- report-format v2, "Waivers" ----------------------------------------------------------
+# -- live by as-at and run date, non-empty reason and approver, WAIVER-UNUSED -------------
 
 
 def by_rule(out: str) -> dict[str, list[dict]]:

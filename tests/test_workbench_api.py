@@ -1,4 +1,4 @@
-"""The workbench's HTTP API (report-format v2, `govcheck serve`), every endpoint and every
+"""The workbench's HTTP API (`govcheck serve`), every endpoint and every
 refusal, through Starlette's test client: the same application `govcheck serve` runs."""
 
 from __future__ import annotations

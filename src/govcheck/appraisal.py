@@ -247,7 +247,8 @@ class Distinction:
 
 @dataclass
 class Comparison:
-    """An options appraisal of one proposal (report-format v2, `govcheck compare`)."""
+    """An options appraisal of one proposal (`govcheck compare`): each option's findings and
+    the derived facts the appraisals weigh, side by side."""
 
     file: str
     proposal: str | None

@@ -1,6 +1,6 @@
 """The `govcheck` command line: a thin layer over the library API.
 
-Exit status (report-format.md): 0 nothing at or above --fail-on; 1 a finding at or above
+Exit status: 0 nothing at or above --fail-on; 1 a finding at or above
 --fail-on, or an invalid proposal; 2 the check itself could not run (usage, unreadable
 path, broken rule or waivers file), with a one-line reason on stderr, never a traceback.
 An interrupt (SIGINT, Ctrl-C) exits 130 and SIGTERM 143, after cleaning up.

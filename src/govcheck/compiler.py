@@ -3,7 +3,7 @@
 Plain data in, plain data out: this module does not import the engine, so the JSON it
 produces can be inspected, diffed and tested on its own.
 
-How the engine's sharp edges are met (policy-as-code-anchors.md §4):
+How durable-rules' sharp edges are met:
 - every pattern starts with a positive match on the fact's `_entity`, so no rule can
   match the engine's own state fact (a rule with only `$nex` loops forever);
 - the engine has no NOT, `$in` or `$ne`: negation is pushed to the leaves when the rule

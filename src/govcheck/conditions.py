@@ -13,7 +13,7 @@ A condition is YAML a governance lead can read:
 A mapping with several field keys means all of them. Conditions on fields of a list
 (`services[].kind`) speak about one and the same item.
 
-Absent means "not stated" (proposal-format.md), so a comparison with a field the
+Absent means "not stated", never false or zero, so a comparison with a field the
 proposal does not state is false whichever way it is written: `not: {x: a}` is "x is
 stated and is not a", never "x is missing". To act on a missing field, say
 `{exists: false}`. Negation is pushed down to the leaves when a rule is loaded, so the

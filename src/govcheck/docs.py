@@ -48,7 +48,7 @@ def _validity(r: Rule) -> str:
     return text
 
 
-# How each basis reads in the rule reference (report-format v2).
+# How each basis reads in the rule reference.
 BASIS_WORDS = {
     "law": "law (a binding instrument)",
     "contradiction": "contradiction (the proposal contradicts itself or the facts of its date)",

@@ -9,7 +9,7 @@ action, starts two timer threads and turns errors inside actions into strings; d
 the core cut the engine's share of checking a proposal from ~1.2 ms to ~0.4 ms, and an
 error in an action now surfaces as itself.
 
-Known pitfalls handled here (policy-as-code-anchors.md §4.5):
+Known pitfalls of durable-rules handled here:
 - a ruleset name can be registered only once: names are content hashes, each ruleset
   is created once per process and kept;
 - each fact is asserted on its own (never `post`): every matching rule must fire, and

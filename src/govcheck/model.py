@@ -16,7 +16,7 @@ SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
 @dataclass(frozen=True)
 class Topic:
-    """A topic of findings: its name (report-format.md), the rule-id prefix of its rules
+    """A topic of findings: its name (as JSON reports spell it), the rule-id prefix of its rules
     (None for findings no rule produces) and its heading in reports."""
 
     name: str
@@ -49,7 +49,7 @@ TOPIC_TITLES = {t.name: t.title for t in TOPIC_TABLE}
 PREFIX_TOPIC = {t.prefix: t.name for t in TOPIC_TABLE if t.prefix}
 RULE_TOPICS = tuple(PREFIX_TOPIC.values())
 
-# Reserved ids for findings that no rule of the rulebook produces (report-format.md).
+# Reserved ids for findings that no rule of the rulebook produces; they carry no sources.
 SCHEMA_RULE = "SCHEMA"
 WAIVER_EXPIRED_RULE = "WAIVER-EXPIRED"
 WAIVER_UNUSED_RULE = "WAIVER-UNUSED"
@@ -132,7 +132,7 @@ class Waiver:
 
     def live_at(self, as_at: str, today: str | None = None) -> bool:
         """Live while the as-at date and the date of the run (`today`, when given) are
-        both on or before `expires` (report-format v2)."""
+        both on or before `expires`; past either, the waiver is expired."""
         return as_at <= self.expires and (today is None or today <= self.expires)
 
     def as_dict(self) -> dict[str, str]:
@@ -179,7 +179,7 @@ class Finding:
         )
 
     def as_dict(self) -> dict[str, Any]:
-        """The finding exactly as report-format.md's JSON shows it."""
+        """The finding as a JSON report shows it: these keys, in this order, none left out."""
         return {
             "rule": self.rule,
             "severity": self.severity,
@@ -209,7 +209,7 @@ class Result:
     # (fact name, entity key) of each derived fact the engine concluded (for appraisals)
     derived: frozenset[tuple[str, str]] = frozenset()
     # The proposal's own `summary` in its words, for the reports people read. Not part
-    # of the JSON result (report-format.md), which stays as the contract shows it.
+    # of the JSON result, whose keys other tools rely on exactly as they are.
     summary: str | None = None
     # Where the proposal states its `id`, for findings about the id across a batch.
     id_location: Location | None = None

@@ -100,7 +100,8 @@ class Period:
 
 @dataclass
 class Timeline:
-    """One proposal across changes of law (report-format v2, `govcheck timeline`)."""
+    """One proposal across changes of law (`govcheck timeline`): checked as at each period
+    between the dates a rule that could apply starts or stops being in force."""
 
     file: str
     proposal: str | None

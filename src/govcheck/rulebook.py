@@ -33,7 +33,8 @@ from .model import PREFIX_TOPIC  # noqa: F401  (re-exported: rule authors' tools
 from .resources import data_dir
 from .values import ValueTable
 
-# What authority a cited document has (report-format v2, "Authority of a rule").
+# What authority a cited document has: one of the seed documents the rulebook quotes, an
+# Act or statutory instrument, a judgment, or official guidance.
 SOURCE_KINDS = ("seed", "legislation", "case-law", "guidance")
 # What a rule rests on; only the first two may carry severity error.
 BASES = ("law", "contradiction", "guidance", "commentary")
@@ -110,7 +111,7 @@ class Rule:
     valid_to: str | None = None
     examples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     raw_when: Any = None
-    # Authority (report-format v2): what the rule rests on, and whether its legal point
+    # Authority: what the rule rests on, and whether its legal point
     # was checked. `doubt` and `known_problems` go to the rule reference only.
     basis: str | None = None
     verified: bool = True
@@ -129,7 +130,7 @@ class Rule:
         return _in_force(self.valid_from, self.valid_to, date)
 
     def listing(self) -> dict[str, Any]:
-        """The rule as `govcheck rules --format json` lists it (report-format.md)."""
+        """The rule as `govcheck rules --format json` lists it."""
         return {
             "id": self.id,
             "title": self.title,
@@ -151,7 +152,7 @@ def _in_force(valid_from: str | None, valid_to: str | None, as_at: str) -> bool:
 
 
 def authority_problems(rule: Rule) -> list[str]:
-    """How a rule breaks the authority policy (report-format v2), in plain words.
+    """How a rule breaks the authority policy, in plain words.
 
     Severity follows authority: an error needs basis `law` (citing legislation or case
     law) or `contradiction`; a rule whose legal point is not verified is a warning at
@@ -255,7 +256,7 @@ class Rulebook:
     _event_fields: tuple[str, ...] | None = field(default=None, repr=False)
 
     def header(self) -> dict[str, Any]:
-        """The `rulebook` object of a report (report-format.md)."""
+        """The `rulebook` object of a report: rule count, digest, law_reviewed_to."""
         return {
             "rules": len(self.rules),
             "digest": self.digest,

@@ -1,4 +1,6 @@
-"""`--format json`: exactly the structure of report-format.md, written as it goes."""
+"""`--format json`: tool, rulebook, one result per file and a summary, written as it goes.
+
+Other tools read these keys exactly as named; a new key is an addition, never a rename."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-// The JSON API of `govcheck serve` (report-format v2). Every request carries the token
+// The JSON API of `govcheck serve` (the page uses nothing else). Every request carries the token
 // the server wrote into this page; the server refuses any request without it.
 
 const TOKEN = document.querySelector('meta[name="govcheck-token"]').content;
