@@ -21,7 +21,7 @@ from ..conditions import MISSING, show
 from ..model import TOPICS, Finding
 from ..rulebook import Property
 from ..textsafe import clean, guard_text
-from .base import as_at_origin, law_reviewed_line, source_label, source_place, uk_date
+from .base import as_at_origin, cite, law_reviewed_line, uk_date
 from .board import topic_title
 from .html import CSS as MEMO_CSS
 from .html import e
@@ -42,21 +42,10 @@ def render(comparison: Comparison, fmt: str) -> str:
 # ---- words shared by the formats
 
 
-def cite(source: dict[str, Any]) -> str:
-    """A source as a reader names it, then where to find its words."""
-    place = source_place(source)
-    return source_label(source) + (f" ({place})" if place else "")
-
-
 def answer(prop: Property, value: bool | None) -> str:
     if value is None:
         return "not known"
     return prop.shown_true if value else prop.shown_false
-
-
-def counts_words(counts: dict[str, int]) -> str:
-    out = f"{counts['error']} error, {counts['warning']} warning, {counts['info']} info"
-    return out + (f", {counts['waived']} waived" if counts.get("waived") else "")
 
 
 def varied_words(c: Comparison) -> str:
@@ -158,9 +147,9 @@ def text(c: Comparison) -> str:
     out: list[str] = []
     w = out.append
     title = f" — {clean(c.title)}" if c.title else ""
-    w(_fill(f"{clean(c.file)}{title}", "", "  "))
+    w(fill(f"{clean(c.file)}{title}", "", "  "))
     w(
-        _fill(
+        fill(
             f"Options appraisal of {clean(varied_words(c))}: {len(c.options)} options, "
             f"{dated_words(c)}."
         )
@@ -188,21 +177,21 @@ def text(c: Comparison) -> str:
         hedge = ""
         if (p.shown_true, p.shown_false) != ("yes", "no"):
             hedge = f" (y {p.shown_true}, n {p.shown_false})"
-        w(_fill(f"{letter} {p.label}{hedge}", "  "))
+        w(fill(f"{letter} {p.label}{hedge}", "  "))
     distinctions = c.distinctions()
     w("")
     w("What tells the options apart")
     if not distinctions:
         w("  nothing: every option has the same findings")
     for d in distinctions:
-        w(_fill(f"{d.severity.upper():<8} {d.rule:<9} {clean(d.title)}", "  ", " " * 21))
-        w(_fill("under: " + clean(_under(c, d.options)), " " * 21))
+        w(fill(f"{d.severity.upper():<8} {d.rule:<9} {clean(d.title)}", "  ", " " * 21))
+        w(fill("under: " + clean(_under(c, d.options)), " " * 21))
     common = c.common()
     if common:
         w("")
         w("Under every option")
         for f in common:
-            w(_fill(f"{f.severity.upper():<8} {f.rule:<9} {clean(f.title)}", "  ", " " * 21))
+            w(fill(f"{f.severity.upper():<8} {f.rule:<9} {clean(f.title)}", "  ", " " * 21))
     changes = [(o, o.also_change) for o in c.options if o.also_change]
     if changes:
         w("")
@@ -210,10 +199,10 @@ def text(c: Comparison) -> str:
         for o, items in changes:
             w(f"  {clean(o.label)}")
             for a in items:
-                w(_fill(f"{a.rule:<9} {clean(change_words(a))}", "    ", " " * 14))
+                w(fill(f"{a.rule:<9} {clean(change_words(a))}", "    ", " " * 14))
     w("")
     w(
-        _fill(
+        fill(
             "Each answer's source, and each finding's message and source: "
             "--format markdown, html or json."
         )
@@ -229,7 +218,8 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _fill(text: str, first: str = "", rest: str | None = None) -> str:
+def fill(text: str, first: str = "", rest: str | None = None) -> str:
+    """`text` (already made inert) wrapped at 80 columns with these indents."""
     return textwrap.fill(
         text,
         width=WIDTH,
@@ -257,12 +247,7 @@ def markdown(c: Comparison) -> str:
     proposed = [option_title(c, o) for o in c.options if o.as_proposed]
     as_proposed = f"; as proposed: {m(proposed[0])}" if proposed else ""
     w(f"- Varied: {m(varied_words(c))} ({len(c.options)} options{as_proposed})")
-    reviewed = law_reviewed_line(c.book)
-    w(
-        f"- Rulebook: {c.book.get('rules', '?')} rules, {m(c.book.get('digest', ''))}"
-        + (f"; {reviewed[0].lower()}{reviewed[1:]}" if reviewed else "")
-        + "\n"
-    )
+    w(md_rulebook(c.book) + "\n")
     w("## The options side by side\n")
     heads = [m(option_title(c, o)) + (" (as proposed)" if o.as_proposed else "") for o in c.options]
     w("| | " + " | ".join(heads) + " |")
@@ -348,7 +333,19 @@ def _md_finding(w: Any, f: Finding, lead: str) -> None:
     w(f"{m(lead)}: {m(f.message)}\n")
     if f.remedy:
         w(f"**What to do:** {m(f.remedy)}\n")
-    for s in f.sources:
+    md_sources(w, f.sources)
+
+
+def md_rulebook(book: dict[str, Any]) -> str:
+    """The Markdown list item naming the rulebook: its rule count, digest and law review."""
+    reviewed = law_reviewed_line(book)
+    tail = f"; {reviewed[0].lower()}{reviewed[1:]}" if reviewed else ""
+    return f"- Rulebook: {book.get('rules', '?')} rules, {m(book.get('digest', ''))}{tail}"
+
+
+def md_sources(w: Any, sources: list[dict[str, Any]]) -> None:
+    """A finding's sources as Markdown block quotes: the quote, then who says it."""
+    for s in sources:
         if s.get("quote"):
             w(f"> {m(s['quote'])}\n>")
         w(f"> — {m(cite(s))}\n")
@@ -397,21 +394,35 @@ blockquote footer { font-family: "Helvetica Neue", Helvetica, Arial, "DejaVu San
 )
 
 
+def html_head(
+    w: Any, kind: str, heading: str, file: str, proposal: str | None, css: str = ""
+) -> None:
+    """The page's head and the memo header's first lines: kind, heading, file, proposal."""
+    w('<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">')
+    w('<meta name="viewport" content="width=device-width, initial-scale=1">')
+    w(f"<title>{kind}: {e(heading)}</title>")
+    w(f"<style>{SCENARIO_CSS}{css}</style>\n</head>\n<body>")
+    w(f'<header class="memo">\n<p class="kicker">{kind}</p>')
+    w(f"<h1>{e(heading)}</h1>")
+    w(
+        f'<p class="meta">File <b>{e(file)}</b>'
+        + (f" &middot; proposal id <b>{e(proposal)}</b>" if proposal else "")
+        + "</p>"
+    )
+
+
+def html_sources(w: Any, sources: list[dict[str, Any]]) -> None:
+    """Sources as block quotes: the quote in italics, then who says it and where."""
+    for s in sources:
+        quote = f"<p>\u201c{e(s['quote'])}\u201d</p>" if s.get("quote") else ""
+        w(f"<blockquote>{quote}<footer>{e(cite(s))}</footer></blockquote>")
+
+
 def page(c: Comparison) -> str:
     heading = c.title or c.proposal or c.file
     out: list[str] = []
     w = out.append
-    w('<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">')
-    w('<meta name="viewport" content="width=device-width, initial-scale=1">')
-    w(f"<title>Options appraisal: {e(heading)}</title>")
-    w(f"<style>{SCENARIO_CSS}@page {{ size: A4 landscape; }}</style>\n</head>\n<body>")
-    w('<header class="memo">\n<p class="kicker">Options appraisal</p>')
-    w(f"<h1>{e(heading)}</h1>")
-    w(
-        f'<p class="meta">File <b>{e(c.file)}</b>'
-        + (f" &middot; proposal id <b>{e(c.proposal)}</b>" if c.proposal else "")
-        + "</p>"
-    )
+    html_head(w, "Options appraisal", heading, c.file, c.proposal, "@page { size: A4 landscape; }")
     w(
         f'<p class="meta">Judged {e(dated_words(c))} &middot; varied <b>{e(varied_words(c))}'
         f"</b>, {len(c.options)} options</p>"
@@ -481,9 +492,7 @@ def page(c: Comparison) -> str:
         w(f'<p class="message">Under {e(first)}: {e(f.message)}</p>')
         if f.remedy:
             w(f'<div class="todo"><strong>What to do.</strong> {e(f.remedy)}</div>')
-        for s in f.sources:
-            quote = f"<p>\u201c{e(s['quote'])}\u201d</p>" if s.get("quote") else ""
-            w(f"<blockquote>{quote}<footer>{e(cite(s))}</footer></blockquote>")
+        html_sources(w, f.sources)
         w("</article>")
     common = c.common()
     if common:
@@ -514,9 +523,7 @@ def page(c: Comparison) -> str:
                     f"<li><b>{e(answer(p, value))}</b> when {e(d['means'])} "
                     f'<span class="meta">(fact <code>{e(name)}</code>{e(_dates(d))})</span>'
                 )
-                for s in d["sources"]:
-                    quote = f"<p>\u201c{e(s['quote'])}\u201d</p>" if s.get("quote") else ""
-                    w(f"<blockquote>{quote}<footer>{e(cite(s))}</footer></blockquote>")
+                html_sources(w, d["sources"])
                 w("</li>")
         w("</ul>")
     version = c.tool.get("version", "")

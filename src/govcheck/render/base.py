@@ -200,6 +200,13 @@ def source_place(source: dict[str, Any]) -> str:
     return str(source.get("url", ""))
 
 
+def cite(source: dict[str, Any]) -> str:
+    """A source as a reader names it, then where to find its words:
+    'Health and Social Care Act 2012, s.34 (https://…)'."""
+    place = source_place(source)
+    return source_label(source) + (f" ({place})" if place else "")
+
+
 def source_line(source: dict[str, Any]) -> str:
     """'Freeman & Peck (2007) Adult care…, 8(iii)(b) …, 000_….txt line 557'."""
     where = source.get("section", "")

@@ -9,18 +9,15 @@ that came from the proposal goes through `textsafe.clean`, with markup escaping 
 from __future__ import annotations
 
 import json
-import textwrap
 from typing import Any
 
 from ..model import SEVERITY_RANK, Finding
 from ..periods import Period, Timeline
 from ..textsafe import clean, guard_text
-from .appraisal import SCENARIO_CSS
-from .base import law_reviewed_line, source_label, source_place, uk_date
+from .appraisal import fill, html_head, html_sources, md_rulebook, md_sources
+from .base import law_reviewed_line, uk_date
 from .html import e
 from .markdown import md
-
-WIDTH = 80
 
 
 def render(timeline: Timeline, fmt: str) -> str:
@@ -28,12 +25,6 @@ def render(timeline: Timeline, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(timeline.as_dict(), indent=2, ensure_ascii=False) + "\n"
     return {"text": text, "markdown": markdown, "html": page}[fmt](timeline)
-
-
-def cite(source: dict[str, Any]) -> str:
-    """A source as a reader names it, then where to find its words."""
-    place = source_place(source)
-    return source_label(source) + (f" ({place})" if place else "")
 
 
 def counts_words(counts: dict[str, int]) -> str:
@@ -91,14 +82,14 @@ def text(t: Timeline) -> str:
     out: list[str] = []
     w = out.append
     title = f" — {clean(t.title)}" if t.title else ""
-    w(_fill(f"{clean(t.file)}{title}", "", "  "))
+    w(fill(f"{clean(t.file)}{title}", "", "  "))
     w(
-        _fill(
+        fill(
             f"Law over time, {t.start} to {t.end}: {_n(len(t.periods), 'period')} "
             f"(checked at {_n(len(t.checked_at), 'date')})."
         )
     )
-    w(_fill(clean(fixed_words(t))))
+    w(fill(clean(fixed_words(t))))
     if law_reviewed_line(t.book):
         w(law_reviewed_line(t.book) + ".")
     previous: Period | None = None
@@ -112,11 +103,11 @@ def text(t: Timeline) -> str:
                 w(_line(" ", f))
         else:
             for line in headlines(p):
-                w(_fill(f"{uk_date(p.start)}: {clean(line)}", "  ", "    "))
+                w(fill(f"{uk_date(p.start)}: {clean(line)}", "  ", "    "))
             if p.instruments:
                 w(f"  the law that changed on {uk_date(p.start)}:")
                 for ref in p.instruments:
-                    w(_fill(clean(ref), "    ", "      "))
+                    w(fill(clean(ref), "    ", "      "))
             for mark, f in changes(previous, p):
                 w(_line(mark, f))
             same = unchanged(previous, p)
@@ -130,19 +121,8 @@ def text(t: Timeline) -> str:
 
 def _line(mark: str, f: Finding) -> str:
     waived = " [waived]" if f.waived else ""
-    return _fill(
+    return fill(
         f"{mark} {f.severity.upper():<8} {f.rule:<9} {clean(f.title)}{waived}", "  ", " " * 23
-    )
-
-
-def _fill(text: str, first: str = "", rest: str | None = None) -> str:
-    return textwrap.fill(
-        text,
-        width=WIDTH,
-        initial_indent=first,
-        subsequent_indent=first if rest is None else rest,
-        break_long_words=False,
-        break_on_hyphens=False,
     )
 
 
@@ -185,12 +165,7 @@ def markdown(t: Timeline) -> str:
         f"(checked at {_n(len(t.checked_at), 'date')}; periods with the same findings merged)"
     )
     w(f"- {m(fixed_words(t))}")
-    reviewed = law_reviewed_line(t.book)
-    w(
-        f"- Rulebook: {t.book.get('rules', '?')} rules, {m(t.book.get('digest', ''))}"
-        + (f"; {reviewed[0].lower()}{reviewed[1:]}" if reviewed else "")
-        + "\n"
-    )
+    w(md_rulebook(t.book) + "\n")
     w("## At a glance\n")
     w("| From | To | Errors | Warnings | Info | Appear | Disappear |")
     w("|---|---|---:|---:|---:|---|---|")
@@ -237,10 +212,7 @@ def _md_finding(w: Any, f: Finding, change: str) -> None:
     w(m(f.message) + "\n")
     if f.remedy and change != "disappears":
         w(f"**What to do:** {m(f.remedy)}\n")
-    for s in f.sources:
-        if s.get("quote"):
-            w(f"> {m(s['quote'])}\n>")
-        w(f"> — {m(cite(s))}\n")
+    md_sources(w, f.sources)
 
 
 # ---- html
@@ -250,17 +222,7 @@ def page(t: Timeline) -> str:
     heading = t.title or t.proposal or t.file
     out: list[str] = []
     w = out.append
-    w('<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">')
-    w('<meta name="viewport" content="width=device-width, initial-scale=1">')
-    w(f"<title>Law over time: {e(heading)}</title>")
-    w(f"<style>{SCENARIO_CSS}</style>\n</head>\n<body>")
-    w('<header class="memo">\n<p class="kicker">Law over time</p>')
-    w(f"<h1>{e(heading)}</h1>")
-    w(
-        f'<p class="meta">File <b>{e(t.file)}</b>'
-        + (f" &middot; proposal id <b>{e(t.proposal)}</b>" if t.proposal else "")
-        + "</p>"
-    )
+    html_head(w, "Law over time", heading, t.file, t.proposal)
     w(
         f'<p class="meta">Judged as at each day from <b>{t.start}</b> to <b>{t.end}</b>: '
         f"{_n(len(t.periods), 'period')} (checked at {_n(len(t.checked_at), 'date')})</p>"
@@ -331,7 +293,5 @@ def _html_finding(w: Any, f: Finding, change: str) -> None:
     w(f'<p class="message">{e(f.message)}</p>')
     if f.remedy and change != "disappears":
         w(f'<div class="todo"><strong>What to do.</strong> {e(f.remedy)}</div>')
-    for s in f.sources:
-        quote = f"<p>\u201c{e(s['quote'])}\u201d</p>" if s.get("quote") else ""
-        w(f"<blockquote>{quote}<footer>{e(cite(s))}</footer></blockquote>")
+    html_sources(w, f.sources)
     w("</article>")
