@@ -272,6 +272,7 @@ def test_proposal_text_cannot_drive_a_terminal_or_forge_markup(tmp_path) -> None
         ("provider.membership=true", "provider.membership.open"),
         ("staff_transfer.nhs_staff=many", "is a integer"),
         ("provider.legal_form", "FIELD=V1,V2"),
+        ("as_at=2014-W01-1", "write YYYY-MM-DD"),
     ],
 )
 def test_a_bad_vary_is_a_usage_error_that_says_what_to_write(vary: str, words: str) -> None:

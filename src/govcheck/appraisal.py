@@ -24,6 +24,7 @@ from typing import Any
 
 from .checker import Checker
 from .conditions import MISSING, show
+from .dates import is_iso_date
 from .fields import PROPOSAL, FieldCatalogue, FieldInfo
 from .loader import Document
 from .model import SEVERITY_RANK, Finding, Result
@@ -129,13 +130,7 @@ def _typed(word: str, info: FieldInfo) -> Any:
         except ValueError:
             raise VaryError(f"`{info.path}` is a {info.type}, not {word!r}") from None
     if info.type == "date":
-        import datetime
-
-        try:
-            datetime.date.fromisoformat(word)
-        except ValueError:
-            raise VaryError(f"`{info.path}` is a date: write YYYY-MM-DD, not {word!r}") from None
-        if len(word) != 10:
+        if not is_iso_date(word):
             raise VaryError(f"`{info.path}` is a date: write YYYY-MM-DD, not {word!r}")
         return word
     _allowed(word, info)

@@ -26,6 +26,7 @@ import click
 
 from . import __version__
 from .config import FAIL_ON, MAX_JOBS
+from .dates import is_iso_date
 from .errors import GovcheckError
 from .model import Summary, fails
 from .textsafe import clean, guard_line
@@ -123,20 +124,13 @@ def _quiet_stdout() -> None:
     _silence_stdout()
 
 
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """YYYY-MM-DD only: Python also reads week dates (2014-W01-1) and basic forms
-    (20140101), which govcheck would then compare as text."""
-    if value is None:
-        return None
-    try:
-        if not _ISO_DATE.fullmatch(value):
-            raise ValueError
-        datetime.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
+    """YYYY-MM-DD only (govcheck.dates): Python also reads week dates (2014-W01-1) and
+    basic forms (20140101), which govcheck would then compare as text."""
+    if value is not None and not is_iso_date(value):
+        raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD")
     return value
 
 

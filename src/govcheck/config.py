@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .dates import is_iso_date
 from .errors import GovcheckError, Problem
 
 CONFIG_NAME = ".govcheck.yaml"
@@ -260,14 +261,9 @@ def _settings(
     def _as_at(key: str, value: Any) -> None:
         if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
             value = value.isoformat()  # TOML writes dates bare
-        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            try:
-                datetime.date.fromisoformat(value)
-            except ValueError:
-                pass
-            else:
-                config.as_at = value
-                return
+        if is_iso_date(value):
+            config.as_at = value
+            return
         problem(key, f"`{key}` is {value!r}, which is not a date; write YYYY-MM-DD")
 
     @check("format")

@@ -40,6 +40,7 @@ from starlette.staticfiles import StaticFiles
 
 from .. import __version__
 from ..checker import Checker
+from ..dates import is_iso_date
 from ..errors import GovcheckError
 from ..loader import Document, LoadError, load_bytes
 from ..resources import proposal_schema
@@ -476,11 +477,7 @@ class Workbench:
 def _date(value: str | None) -> str | None:
     if not value:
         return None
-    try:
-        datetime.date.fromisoformat(value)
-    except ValueError:
-        raise BadRequest(f"{value!r} is not a date; write YYYY-MM-DD") from None
-    if len(value) != 10:
+    if not is_iso_date(value):
         raise BadRequest(f"{value!r} is not a date; write YYYY-MM-DD")
     return value
 
