@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from .fields import enum_descriptions
+from .fields import resolve as resolve_ref
 from .model import RESERVED_RULES, RULE_TOPICS
 from .resources import proposal_schema
 from .rulebook import Rule, Rulebook
@@ -200,12 +201,7 @@ def schema_table() -> str:
     rows: list[tuple[str, str, str, str]] = []
 
     def resolve(sub: dict[str, Any]) -> dict[str, Any]:
-        while "$ref" in sub:
-            target: Any = schema
-            for part in sub["$ref"][2:].split("/"):
-                target = target[part]
-            sub = {**target, **{k: v for k, v in sub.items() if k != "$ref"}}
-        return sub
+        return resolve_ref(schema, sub)
 
     def walk(node: dict[str, Any], prefix: str, required: set[str]) -> None:
         for name, sub in node.get("properties", {}).items():

@@ -56,18 +56,7 @@ class FieldCatalogue:
                 self._add(name, PROPOSAL, (name,), sub)
 
     def _resolve(self, sub: dict[str, Any]) -> dict[str, Any]:
-        seen = 0
-        while "$ref" in sub and seen < 20:
-            ref = sub["$ref"]
-            if not ref.startswith("#/"):
-                break
-            target: Any = self._schema
-            for part in ref[2:].split("/"):
-                target = target[part]
-            merged = {k: v for k, v in sub.items() if k != "$ref"}
-            sub = {**target, **merged}
-            seen += 1
-        return sub
+        return resolve(self._schema, sub)
 
     def _walk(self, schema: dict[str, Any], prefix: str, entity: str, rel: tuple[str, ...]) -> None:
         for name, sub in schema.get("properties", {}).items():
@@ -109,6 +98,23 @@ class FieldCatalogue:
         """JSON pointer of a field for one entity instance (key "services/0", "provider")."""
         base = "" if info.entity == PROPOSAL else "/" + key
         return base + "".join("/" + p for p in info.relative)
+
+
+def resolve(schema: dict[str, Any], sub: dict[str, Any]) -> dict[str, Any]:
+    """`sub` with its `$ref` (a pointer into `schema`, "#/$defs/...") followed; keys written
+    beside the `$ref` win over the target's. Chains are followed, at most 20 deep."""
+    seen = 0
+    while "$ref" in sub and seen < 20:
+        ref = sub["$ref"]
+        if not ref.startswith("#/"):
+            break
+        target: Any = schema
+        for part in ref[2:].split("/"):
+            target = target[part]
+        merged = {k: v for k, v in sub.items() if k != "$ref"}
+        sub = {**target, **merged}
+        seen += 1
+    return sub
 
 
 def _type_of(sub: dict[str, Any]) -> str:

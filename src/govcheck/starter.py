@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import GovcheckError
+from .fields import resolve
 from .resources import data_dir, proposal_schema
 
 
@@ -23,25 +24,18 @@ class InitError(GovcheckError):
     """The starter file cannot be written (it exists, or its directory is missing)."""
 
 
-def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in node:
-        name = node["$ref"].rsplit("/", 1)[-1]
-        node = schema["$defs"][name]
-    return node
-
-
 def choices(*path: str) -> list[str]:
     """The allowed values of a proposal field, e.g. choices("provider", "legal_form")."""
     schema = proposal_schema()
     node: dict[str, Any] = schema
     for part in path:
-        node = _resolve(schema, node)
+        node = resolve(schema, node)
         if node.get("type") == "array":
-            node = _resolve(schema, node["items"])
+            node = resolve(schema, node["items"])
         node = node["properties"][part]
-    node = _resolve(schema, node)
+    node = resolve(schema, node)
     if node.get("type") == "array":
-        node = _resolve(schema, node["items"])
+        node = resolve(schema, node["items"])
     if "enum" in node:
         return [str(v) for v in node["enum"]]
     return [str(b["const"]) for b in node.get("oneOf", []) if "const" in b]

@@ -63,17 +63,13 @@ def _value_labels(path: str) -> dict[str, str]:
     """Readable names of a field's values, from the proposal schema's descriptions:
     'community_interest_company' -> 'Community interest company'."""
     from ..fields import enum_descriptions
+    from ..fields import resolve as resolve_ref
     from ..resources import proposal_schema
 
     schema = proposal_schema()
 
     def resolve(sub: dict[str, Any]) -> dict[str, Any]:
-        while "$ref" in sub:
-            target: Any = schema
-            for part in sub["$ref"][2:].split("/"):
-                target = target[part]
-            sub = {**target, **{k: v for k, v in sub.items() if k != "$ref"}}
-        return sub
+        return resolve_ref(schema, sub)
 
     node: dict[str, Any] = schema
     for part in path.split("."):

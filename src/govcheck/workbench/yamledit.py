@@ -25,6 +25,7 @@ from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from ruamel.yaml.tokens import CommentToken
 
+from ..fields import resolve
 from ..loader import LoadError, load_bytes
 from ..resources import proposal_schema
 
@@ -77,13 +78,8 @@ def _order() -> dict[str, list[str]]:
     schema = proposal_schema()
     out: dict[str, list[str]] = {}
 
-    def resolve(node: dict[str, Any]) -> dict[str, Any]:
-        while "$ref" in node:
-            node = schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]
-        return node
-
     def walk(node: dict[str, Any], path: str) -> None:
-        node = resolve(node)
+        node = resolve(schema, node)
         if node.get("type") == "array":
             walk(node.get("items", {}), path + "[]")
         props = node.get("properties")
