@@ -134,6 +134,12 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
     return value
 
 
+# Every command that loads a rulebook takes it the same way.
+rules_option = click.option(
+    "--rules", type=click.Path(file_okay=False), help="Use the rulebook in this directory."
+)
+
+
 def _load_rulebook(rules: str | None) -> Any:
     from .rulebook import load_rulebook
 
@@ -217,9 +223,7 @@ def _format_help() -> str:
     type=click.Path(dir_okay=False),
     help="Write the report of the format without a PATH to this file, not standard output.",
 )
-@click.option(
-    "--rules", type=click.Path(file_okay=False), help="Use the rulebook in this directory."
-)
+@rules_option
 @click.option(
     "--waivers",
     type=click.Path(dir_okay=False),
@@ -524,9 +528,7 @@ def _expand(paths: tuple[str, ...]) -> list[str]:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option(
-    "--rules", type=click.Path(file_okay=False), help="Use the rulebook in this directory."
-)
+@rules_option
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
@@ -635,9 +637,7 @@ def schema(docs: bool, write_dir: str | None) -> None:
     default="text",
     show_default=True,
 )
-@click.option(
-    "--rules", type=click.Path(file_okay=False), help="Use the rulebook in this directory."
-)
+@rules_option
 @click.option(
     "--as-at",
     callback=_date,
@@ -670,9 +670,7 @@ def rules(fmt: str, rules: str | None, as_at: str | None) -> None:
 
 @main.command("test")
 @click.argument("paths", nargs=-1)
-@click.option(
-    "--rules", type=click.Path(file_okay=False), help="Use the rulebook in this directory."
-)
+@rules_option
 @click.option("--no-examples", is_flag=True, help="Run the cases only, not the rules' examples.")
 def test_command(paths: tuple[str, ...], rules: str | None, no_examples: bool) -> None:
     """Run worked cases (x-expect) and every rule's examples; show expected vs actual.
@@ -719,9 +717,7 @@ def test_command(paths: tuple[str, ...], rules: str | None, no_examples: bool) -
 @click.option(
     "--as-at", callback=_date, metavar="YYYY-MM-DD", help="Judge by the law of this date."
 )
-@click.option(
-    "--rules", type=click.Path(file_okay=False), help="Use the rulebook in this directory."
-)
+@rules_option
 def explain(
     path: str, rule_id: str | None, step: bool, as_at: str | None, rules: str | None
 ) -> None:
@@ -802,9 +798,7 @@ def _write(text: str, output: str | None, fmt: str) -> None:
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
               help="Write the report to this file instead of standard output.")
-@click.option(
-    "--rules", type=click.Path(file_okay=False), help="Use the rulebook in this directory."
-)
+@rules_option
 def compare(
     path: str, vary: tuple[str, ...], as_at: str | None, fmt: str, output: str | None,
     rules: str | None,
@@ -850,9 +844,7 @@ def compare(
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
               help="Write the report to this file instead of standard output.")
-@click.option(
-    "--rules", type=click.Path(file_okay=False), help="Use the rulebook in this directory."
-)
+@rules_option
 @click.option(
     "--waivers",
     type=click.Path(dir_okay=False),
