@@ -17,6 +17,28 @@ from govcheck.cli import main
 pytestmark = pytest.mark.usefixtures("run_in_2009")
 
 CHROMIUM = "/usr/bin/chromium"
+
+
+def chromium(tmp_path: Path, *args: str, text: bool = False) -> subprocess.CompletedProcess:
+    """Chromium as a reader's browser would open the report, but headless, offline (no
+    background fetches, updates or sync) and with a fresh profile under `tmp_path`."""
+    return subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            *args,
+        ],
+        capture_output=True,
+        text=text,
+        timeout=120,
+    )
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
 
@@ -137,24 +159,7 @@ def test_several_files_give_one_page_with_a_section_each(tmp_path: Path, rules_d
     reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium; .ci/run does)",
 )
 def test_headless_browser_renders_findings_and_runs_nothing(page: Path, tmp_path: Path) -> None:
-    proc = subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--dump-dom",
-            page.resolve().as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    proc = chromium(tmp_path, "--dump-dom", page.resolve().as_uri(), text=True)
     dom = proc.stdout
     assert "</html>" in dom, proc.stderr[-2000:]
     for rule in ("CHAR-001", "PEN-002"):
@@ -222,23 +227,7 @@ def test_printed_on_a4_it_flows_onto_few_pages(northtown: str, tmp_path: Path) -
     page = tmp_path / "report.html"
     page.write_text(northtown, encoding="utf-8")
     pdf = tmp_path / "report.pdf"
-    proc = subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={pdf}",
-            page.as_uri(),
-        ],
-        capture_output=True,
-        timeout=120,
-    )
+    proc = chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri())
     assert pdf.exists(), proc.stderr[-2000:]
     data = pdf.read_bytes()
     pages = re.findall(rb"/Type\s*/Page\b", data)
