@@ -49,7 +49,10 @@ def test_json_findings_carry_why_and_remedy_or_null(here) -> None:
     schema = results["bad.yaml"][0]
     assert schema["rule"] == "SCHEMA"
     assert schema["why"].startswith("A file that is not a valid proposal")
-    assert schema["remedy"]
+    # the same advice the rule reference gives for SCHEMA, not a wording of its own
+    reference = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    entry = reference.split('<a id="schema"></a>', 1)[1].split("<a id=", 1)[0]
+    assert f"**What to do.** {schema['remedy']}\n" in entry
 
 
 # -- SARIF ------------------------------------------------------------------------------

@@ -24,7 +24,6 @@ from .evaluate import evaluate
 from .loader import Document, LoadError, from_data, load_bytes, load_path
 from .model import (
     LAW_CURRENCY_RULE,
-    RESERVED_RULES,
     Finding,
     Location,
     Result,
@@ -287,21 +286,12 @@ def law_currency(rulebook: Rulebook, as_at: str) -> list[Finding]:
     reviewed = rulebook.law_reviewed_to
     if not reviewed or as_at <= reviewed:
         return []
-    return [
-        Finding(
-            rule=LAW_CURRENCY_RULE,
-            severity="info",
-            topic="governance",
-            title=RESERVED_RULES[LAW_CURRENCY_RULE]["title"],
-            message=(
-                f"This proposal is judged as at {as_at}, after {reviewed}, the date to which "
-                "the rulebook's law was last reviewed. Law made or brought into force after "
-                f"{reviewed} is not checked."
-            ),
-            location=Location("", 1, 1),
-            remedy=RESERVED_RULES[LAW_CURRENCY_RULE]["remedy"],
-        )
-    ]
+    message = (
+        f"This proposal is judged as at {as_at}, after {reviewed}, the date to which "
+        "the rulebook's law was last reviewed. Law made or brought into force after "
+        f"{reviewed} is not checked."
+    )
+    return [Finding.reserved(LAW_CURRENCY_RULE, message, Location("", 1, 1))]
 
 
 def unreadable(file: str, message: str, line: int, column: int) -> Result:

@@ -169,6 +169,21 @@ class Finding:
     fields: list[tuple[str, Any, int | None]] = field(default_factory=list)
     chain: list[ChainStep] = field(default_factory=list)
 
+    @classmethod
+    def reserved(cls, rule: str, message: str, location: Location) -> Finding:
+        """A finding no rule of the rulebook produces (SCHEMA, WAIVER-…, LAW-CURRENCY): its
+        title, severity, topic and remedy as RESERVED_RULES gives them; no sources."""
+        about = RESERVED_RULES[rule]
+        return cls(
+            rule=rule,
+            severity=about["severity"],
+            topic=about["topic"],
+            title=about["title"],
+            message=message,
+            location=location,
+            remedy=about["remedy"],
+        )
+
     def sort_key(self) -> tuple[int, str, int, int, str]:
         return (
             SEVERITY_RANK[self.severity],

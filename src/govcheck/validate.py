@@ -99,15 +99,7 @@ def _inline_refs(node: Any, defs: dict[str, Any], seen: tuple[str, ...]) -> Any:
 
 
 def schema_finding(message: str, location: Location) -> Finding:
-    return Finding(
-        rule=SCHEMA_RULE,
-        severity="error",
-        topic="schema",
-        title="Not a valid proposal",
-        message=message,
-        location=location,
-        remedy="Correct the proposal as the message says; see `govcheck schema --docs`.",
-    )
+    return Finding.reserved(SCHEMA_RULE, message, location)
 
 
 _quick_verdict = QuickVerdict(_validation_schema)

@@ -31,7 +31,6 @@ from typing import TYPE_CHECKING
 from .errors import GovcheckError, Problem
 from .loader import Document, LoadError
 from .model import (
-    RESERVED_RULES,
     WAIVER_EXPIRED_RULE,
     WAIVER_ID_CLASH_RULE,
     WAIVER_UNUSED_RULE,
@@ -336,19 +335,6 @@ def _where(w: Waiver) -> str:
     return f"{place} (line {w.location.line})" if w.location else place
 
 
-def _reserved(rule: str, message: str, location: Location) -> Finding:
-    about = RESERVED_RULES[rule]
-    return Finding(
-        rule=rule,
-        severity=about["severity"],
-        topic=about["topic"],
-        title=about["title"],
-        message=message,
-        location=location,
-        remedy=about["remedy"],
-    )
-
-
 def _at(w: Waiver, proposal_location: Location) -> Location:
     return w.location if w.origin == "proposal" and w.location else proposal_location
 
@@ -359,7 +345,7 @@ def _expired(w: Waiver, as_at: str, today: str | None, proposal_location: Locati
         past.append(f"the as-at date {as_at}")
     if today is not None and today > w.expires:
         past.append(f"today ({today})")
-    return _reserved(
+    return Finding.reserved(
         WAIVER_EXPIRED_RULE,
         f"The waiver of {w.rule} in {_where(w)} expired on {w.expires}, before "
         f"{' and '.join(past)}, so it covers nothing. Reason given: {w.reason}; approved by "
@@ -369,7 +355,7 @@ def _expired(w: Waiver, as_at: str, today: str | None, proposal_location: Locati
 
 
 def _unused(w: Waiver, why: str, proposal_location: Location) -> Finding:
-    return _reserved(
+    return Finding.reserved(
         WAIVER_UNUSED_RULE,
         f"The waiver of {w.rule} in {_where(w)} covers nothing: {why}. Reason given: "
         f"{w.reason}; approved by {w.approved_by}.",
@@ -399,7 +385,7 @@ class IdClaims:
         waiver = names[0].waiver
         more = f" and {len(names) - 1} more" if len(names) > 1 else ""
         result.findings.append(
-            _reserved(
+            Finding.reserved(
                 WAIVER_ID_CLASH_RULE,
                 f"This file claims the proposal id {pid}, which {first} claims too. The "
                 f"shared waiver of {waiver.rule} in {_where(waiver)}{more} names that id, so "
