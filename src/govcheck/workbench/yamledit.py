@@ -179,14 +179,7 @@ def _take_tail(node: Any) -> str:
     slot = _last_slot(node)
     if slot is None:
         return ""
-    items, key, place = slot
-    entry = items.get(key)
-    token = entry[place] if entry and len(entry) > place else None
-    if token is None or "\n" not in token.value:
-        return ""
-    head, _, rest = token.value.partition("\n")
-    token.value = head + "\n"
-    return rest
+    return _cut_after_first_line(*slot)
 
 
 def _put_tail(node: Any, rest: str) -> None:
@@ -261,8 +254,14 @@ def _take_tail_of_key(node: CommentedMap, key: Any) -> str:
     value = node[key]
     if _block(value):
         return _take_tail(value)
-    entry = node.ca.items.get(key)
-    token = entry[2] if entry and len(entry) > 2 else None
+    return _cut_after_first_line(node.ca.items, key, 2)
+
+
+def _cut_after_first_line(items: Any, key: Any, place: int) -> str:
+    """Detach and return what the comment token at items[key][place] holds after its first
+    line (the blank lines and comments below); the comment on the line itself stays."""
+    entry = items.get(key)
+    token = entry[place] if entry and len(entry) > place else None
     if token is None or "\n" not in token.value:
         return ""
     head, _, rest = token.value.partition("\n")
