@@ -54,7 +54,7 @@ def test_seed_commentary_alone_never_makes_an_error() -> None:
     assert seed_only == []
 
 
-# ---- current authority for current-era findings (issue 11 §4)
+# ---- current authority for current-era findings
 # A rule still in force on the date the rulebook's law was reviewed to speaks to 2024-26
 # proposals. Resting only on the 2006-10 seeds is then allowed just for the seeds' own
 # advice where no current instrument speaks, and the rule must say so in its reference.
