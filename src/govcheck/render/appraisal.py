@@ -235,10 +235,7 @@ m = md  # proposal-derived text for Markdown: made inert (textsafe.clean), then 
 def markdown(c: Comparison) -> str:
     out: list[str] = []
     w = out.append
-    w(f"# Options appraisal: {m(c.title or c.proposal or c.file)}\n")
-    w(f"- File: {m(c.file)}")
-    if c.proposal:
-        w(f"- Proposal id: {m(c.proposal)}")
+    md_head(w, "Options appraisal", c.title or c.proposal or c.file, c.file, c.proposal)
     w(f"- Judged {m(dated_words(c))}")
     proposed = [option_title(c, o) for o in c.options if o.as_proposed]
     as_proposed = f"; as proposed: {m(proposed[0])}" if proposed else ""
@@ -330,6 +327,14 @@ def _md_finding(w: Any, f: Finding, lead: str) -> None:
     if f.remedy:
         w(f"**What to do:** {m(f.remedy)}\n")
     md_sources(w, f.sources)
+
+
+def md_head(w: Any, kind: str, heading: str, file: str, proposal: str | None) -> None:
+    """The memo's title and its first list items: the file and the proposal's id."""
+    w(f"# {kind}: {m(heading)}\n")
+    w(f"- File: {m(file)}")
+    if proposal:
+        w(f"- Proposal id: {m(proposal)}")
 
 
 def md_rulebook(book: dict[str, Any]) -> str:

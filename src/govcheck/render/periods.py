@@ -14,7 +14,7 @@ from typing import Any
 from ..model import SEVERITY_RANK, Finding
 from ..periods import Period, Timeline
 from ..textsafe import clean, guard_text
-from .appraisal import fill, html_head, html_sources, md_rulebook, md_sources
+from .appraisal import fill, html_head, html_sources, md_head, md_rulebook, md_sources
 from .base import law_reviewed_line, uk_date
 from .html import e
 from .markdown import md
@@ -156,10 +156,7 @@ m = md  # proposal-derived text for Markdown: made inert (textsafe.clean), then 
 def markdown(t: Timeline) -> str:
     out: list[str] = []
     w = out.append
-    w(f"# Law over time: {m(t.title or t.proposal or t.file)}\n")
-    w(f"- File: {m(t.file)}")
-    if t.proposal:
-        w(f"- Proposal id: {m(t.proposal)}")
+    md_head(w, "Law over time", t.title or t.proposal or t.file, t.file, t.proposal)
     w(
         f"- Judged as at each day from {t.start} to {t.end}: {_n(len(t.periods), 'period')} "
         f"(checked at {_n(len(t.checked_at), 'date')}; periods with the same findings merged)"
