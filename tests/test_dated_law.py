@@ -238,3 +238,70 @@ def test_a_week_date_in_a_rule_condition_is_refused(tmp_path) -> None:
     # the rule would compare "2014-W01-1" with proposals' dates character by character.
     e = broken(tmp_path, [rulekit.rule({"as_at": {"at_least": "2014-W01-1"}})])
     assert "'2014-W01-1' is not a date YYYY-MM-DD" in e.message
+
+
+# ---- citations of later law: a finding judged in 2009 does not rest on a 2023 Act
+
+
+def later_registry(tmp_path: Path, applies_from: str) -> Any:
+    rules = [rulekit.rule(
+        {"provider.legal_form": "company_limited_by_guarantee"},
+        sources=[*rulekit.SOURCE, {"document": "pcr-2015", "reference": "reg 24"}],
+    )]  # fmt: skip
+    rulekit.write_rulebook(tmp_path, rules)
+    extra = REGISTRY_EXTRA.replace("    kind: legislation\n",
+                                   f"    kind: legislation\n    applies_from: {applies_from}\n")
+    (tmp_path / "sources.yaml").write_text(rulekit.SOURCES + extra, encoding="utf-8")
+    (tmp_path / "values.yaml").write_text(yaml.safe_dump(VALUES, sort_keys=False), "utf-8")
+    return tmp_path
+
+
+def cited(rb: Any, as_at: str) -> list[tuple[str, bool]]:
+    [finding] = Checker(rb).check_mapping(rulekit.proposal(as_at=as_at)).findings
+    return [(s["document"], bool(s.get("later"))) for s in finding.sources]
+
+
+def test_a_citation_of_later_law_comes_last_and_marked_until_its_date(tmp_path) -> None:
+    # The 2015 Regulations are cited from 26 February 2015 (a date of this test's choosing).
+    rb = load_rulebook(later_registry(tmp_path, "2015-02-26"))
+    assert cited(rb, "2009-10-01") == [("hsmc-2007", False), ("pcr-2015", True)]
+    assert cited(rb, "2015-02-25") == [("hsmc-2007", False), ("pcr-2015", True)]
+    assert cited(rb, "2015-02-26") == [("hsmc-2007", False), ("pcr-2015", False)]
+
+
+def test_applies_from_may_name_a_date(tmp_path) -> None:
+    rb = load_rulebook(later_registry(tmp_path, "regime_b_starts"))  # 2016-04-18
+    assert cited(rb, "2016-04-17")[-1] == ("pcr-2015", True)
+    assert cited(rb, "2016-04-18")[-1] == ("pcr-2015", False)
+
+
+def test_an_unknown_applies_from_is_a_located_rulebook_problem(tmp_path) -> None:
+    with pytest.raises(RulebookError) as caught:
+        load_rulebook(later_registry(tmp_path, "regime_c_starts"))
+    [problem] = caught.value.problems
+    assert problem.file.endswith("sources.yaml") and problem.line > 1
+    assert "unknown date `regime_c_starts`" in problem.message
+
+
+def test_northtown_2009_reads_the_procurement_act_2023_as_later_law() -> None:
+    # COI-002 (a provider claiming independence while its director sits on the PCT board)
+    # rests in 2009 on the seeds; the Procurement Act 2023 governs procurements from its
+    # go-live on 24 February 2025, so in a 2009 report it is where the point stands today.
+    import json
+
+    from click.testing import CliRunner
+
+    from govcheck.cli import main
+
+    case = str(Path(__file__).parents[1] / "cases" / "northtown-cic.yaml")
+    run = CliRunner().invoke(main, ["check", case, "--fail-on", "never", "--format", "json"])
+    [coi] = [f for f in json.loads(run.stdout)["results"][0]["findings"] if f["rule"] == "COI-002"]
+    kinds = [(s["kind"], bool(s.get("later"))) for s in coi["sources"]]
+    assert kinds[0] == ("seed", False) and ("legislation", True) in kinds
+    assert kinds.index(("legislation", True)) > max(
+        i for i, k in enumerate(kinds) if k[0] == "seed"
+    )
+    text = CliRunner().invoke(main, ["check", case, "--fail-on", "never"]).stdout
+    assert "source: Later law, from 24 February 2025: Procurement Act 2023" in text
+    later = CliRunner().invoke(main, ["check", case, "--fail-on", "never", "--as-at", "2025-06-01"])
+    assert "Later law, from 24 February 2025" not in later.stdout

@@ -42,7 +42,9 @@ def mini_rulebook(root: Path) -> Path:
     rules = root / "rules"
     rules.mkdir()
     bundled = data_dir("rules")
-    (rules / "sources.yaml").write_bytes((bundled / "sources.yaml").read_bytes())
+    # The registry names dates (applies_from) that values.yaml defines.
+    for name in ("sources.yaml", "values.yaml"):
+        (rules / name).write_bytes((bundled / name).read_bytes())
     coi = next(
         r
         for r in yaml.safe_load((bundled / "conflict-of-interest.yaml").read_text())["rules"]

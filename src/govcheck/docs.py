@@ -27,7 +27,9 @@ def _source_md(s: dict[str, Any]) -> str:
         head = f"{s['title']}" + (f", {s['section']}" if s.get("section") else "") + f" ({where})"
         return f"- {head}:\n  > {s['quote']}"
     url = f" <{s['url']}>" if s.get("url") else ""
-    text = f"- {s['title']}: {s['reference']}{url}"
+    # A finding judged before this date cites it last, as later law.
+    since = f" (applies from {s['applies_from']})" if s.get("applies_from") else ""
+    text = f"- {s['title']}{since}: {s['reference']}{url}"
     if s.get("quote"):
         text += f"\n  > {s['quote']}"
     return text

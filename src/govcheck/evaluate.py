@@ -18,7 +18,7 @@ from .entities import Facts
 from .fields import PROPOSAL, FieldCatalogue
 from .loader import Document
 from .model import ChainStep, Finding, Location
-from .rulebook import FactDefinition, LawInForce, Rule, Rulebook
+from .rulebook import FactDefinition, LawInForce, Rule, Rulebook, sources_on
 from .values import show_value
 
 
@@ -52,6 +52,10 @@ class Reader:
     def condition(self, item: Rule | FactDefinition) -> cond.Condition:
         """The item's condition as it applies here (dated values bound)."""
         return self.law.condition(item) if self.law is not None else item.condition
+
+    def decided(self, item: Rule | FactDefinition) -> str | None:
+        """The date that decided the law for the item here (None: not known)."""
+        return self.law.dates.get(item.engine_name) if self.law is not None else None
 
     def fact_bindings(self, name: str, key: str) -> dict[str, str]:
         """The entities a derived fact was concluded from: its own, and the list items
@@ -156,7 +160,7 @@ def build_finding(
         title=rule.title,
         message=render_message(rule.message, bindings, reader, rule),
         location=_location(rule, bindings, reader, doc, held),
-        sources=[dict(s) for s in rule.sources],
+        sources=sources_on(rule.sources, reader.decided(rule)),
         because=because,
         remedy=rule.remedy,
         why=rule.why,
@@ -197,7 +201,7 @@ def explain_fact(
             about=key,
             because=tuple(words),
             definition=f"{definition.file}:{definition.line}",
-            sources=tuple(definition.sources),
+            sources=tuple(sources_on(definition.sources, reader.decided(definition))),
             fields=fields,
         )
     )

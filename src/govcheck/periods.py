@@ -352,6 +352,8 @@ class Relevance:
         table = self.rulebook.values
         for item in self.items():
             dates |= _starts_and_stops(item)
+            # A citation that begins later changes the finding's authority that day.
+            dates.update(s["applies_from"] for s in item.sources if s.get("applies_from"))
             for name in _value_names(item.condition):
                 if name in table.values:
                     dates.update(table.values[name].change_dates())
@@ -432,6 +434,13 @@ def _changes_of(
             named_date=named.name if named is not None else None,
             means=named.means if named is not None else "",
         ))  # fmt: skip
+    for s in item.sources:
+        if s.get("applies_from") == date:  # cited from today as law of the day
+            out.append(LawChange(
+                date, rule, "comes into force", f"{s.get('title') or s['document']}, cited by "
+                f"{subject}", (_reference(s),), (s,),
+                means="from this date the finding rests on it, not only on earlier sources",
+            ))  # fmt: skip
     table = rulebook.values
     for name in sorted(_value_names(item.condition)):
         value = table.values.get(name)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -179,6 +180,25 @@ def authority_problems(rule: Rule) -> list[str]:
     if not rule.verified and not rule.doubt:
         out.append(f"rule {rule.id} is not verified: say what is in doubt in `doubt:`")
     return out
+
+
+def sources_on(sources: Iterable[dict[str, Any]], date: str | None) -> list[dict[str, Any]]:
+    """A finding's citations as they stand on `date`, the date that decided it.
+
+    A citation of law or guidance that began after that date (`applies_from`) is marked
+    `later` and put after the rest: for a 2009 finding the Procurement Act 2023 is where
+    the same point stands today, not what the finding rests on; for a rule about a body
+    named before it existed, it is the law that created the body."""
+    now: list[dict[str, Any]] = []
+    later: list[dict[str, Any]] = []
+    for s in sources:
+        cited = dict(s)
+        if date is not None and cited.get("applies_from", "") > date:
+            cited["later"] = True
+            later.append(cited)
+        else:
+            now.append(cited)
+    return now + later
 
 
 @dataclass
@@ -371,10 +391,12 @@ class Rulebook:
         return self.values.value_at(name, date)
 
     def change_dates(self) -> list[str]:
-        """Every date on which a rule, a derived fact or a dated value starts or stops."""
+        """Every date on which a rule, a derived fact, a dated value or a cited document
+        starts or stops."""
         from .values import day_after
 
         out: set[str] = set(self.values.change_dates())
+        out.update(d["applies_from"] for d in self.documents.values() if d.get("applies_from"))
         for item in (*self.rules.values(), *self.facts.values()):
             if item.valid_from:
                 out.add(item.valid_from)

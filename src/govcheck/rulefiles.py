@@ -93,6 +93,8 @@ def read_rulebook(root: Path) -> Rulebook:
         raise RulebookError(problems.found)
 
     values = _values(files, documents, problems)
+    if registry:
+        _date_documents(registry, documents, values, problems)
     facts = _facts(files, catalogue, documents, values, problems)
     rules = _rules(files, catalogue, documents, values, problems)
     for item in (*facts.values(), *rules.values()):
@@ -226,8 +228,29 @@ def _registry(f: _File, problems: _Problems) -> tuple[dict[str, dict[str, Any]],
             continue
         entry = dict(item)
         entry["citation"] = _citation(item)
+        entry["_at"] = here
         out[item["id"]] = entry
     return out, reviewed
+
+
+def _date_documents(
+    f: _File, documents: dict[str, dict[str, Any]], values: ValueTable, problems: _Problems
+) -> None:
+    """Resolve each document's `applies_from` (a date or a named date) to YYYY-MM-DD.
+
+    It is the first date the document can speak to a proposal: an instrument's
+    commencement, the date from which guidance could apply. A finding judged at an
+    earlier date still cites it, but as later law (a 2009 finding does not read as if it
+    rested on an Act of 2023)."""
+    for entry in documents.values():
+        here = entry.pop("_at")
+        if "applies_from" in entry:
+            start, _ = _resolve_date(
+                entry["applies_from"], values, f, here + "/applies_from", problems
+            )
+            entry["applies_from"] = start
+            if start is None:
+                del entry["applies_from"]
 
 
 def _citation(item: dict[str, Any]) -> str:
@@ -674,5 +697,7 @@ def _sources(
                 entry["section"] = s["section"]
             if "quote" in s:
                 entry["quote"] = s["quote"]
+            if reg.get("applies_from"):
+                entry["applies_from"] = reg["applies_from"]
         out.append(entry)
     return out

@@ -184,13 +184,24 @@ def waiver_line(waiver: Waiver, *, date: Callable[[str], str] = str) -> str:
     return f"waived until {date(waiver.expires)} by {waiver.approved_by}: {waiver.reason}"
 
 
+def later_law(source: dict[str, Any]) -> str:
+    """'Later law, from 24 February 2025: ' for a citation that began after the date that
+    decided the finding (marked `later`), so no reader takes it for the law of the day.
+    Guidance says 'Later guidance: ' without a date, which for guidance is only a bound."""
+    if not source.get("later"):
+        return ""
+    if source.get("kind") == "guidance":
+        return "Later guidance: "
+    return f"Later law, from {uk_date(source.get('applies_from'))}: "
+
+
 def source_label(source: dict[str, Any]) -> str:
     """How a reader names a source: its title and section, or an instrument's reference
     ('Companies (Audit, …) Act 2004, ss.35-36'); never the seed file's name."""
     if source.get("reference"):
-        return str(source["reference"])
+        return later_law(source) + str(source["reference"])
     parts = (source.get("title") or source.get("document", ""), source.get("section", ""))
-    return ", ".join(str(p) for p in parts if p)
+    return later_law(source) + ", ".join(str(p) for p in parts if p)
 
 
 def source_place(source: dict[str, Any]) -> str:
@@ -216,4 +227,5 @@ def source_line(source: dict[str, Any]) -> str:
         place = source.get("reference", "")
         if source.get("url"):
             place += f" <{source['url']}>"
-    return ", ".join(p for p in (source.get("title", source["document"]), where, place) if p)
+    said = ", ".join(p for p in (source.get("title", source["document"]), where, place) if p)
+    return later_law(source) + said

@@ -23,9 +23,17 @@ export function findingPointer(f) {
   return f.location.path || "";
 }
 
+// As govcheck.render.base.source_label: a citation that began after the date that decided
+// the finding is marked as later law, so nobody takes it for the law of the day.
+function laterLaw(s) {
+  if (!s.later) return "";
+  if (s.kind === "guidance") return "Later guidance: ";
+  return `Later law, from ${ukDate(s.applies_from)}: `;
+}
+
 function sourceLabel(s) {
-  if (s.reference) return s.reference;
-  return [s.title || s.document, s.section].filter(Boolean).join(", ");
+  if (s.reference) return laterLaw(s) + s.reference;
+  return laterLaw(s) + [s.title || s.document, s.section].filter(Boolean).join(", ");
 }
 
 function sourcePlace(s) {
