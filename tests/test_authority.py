@@ -93,3 +93,71 @@ def test_the_current_authority_check_catches_seed_only_rules(tmp_path) -> None:
     book = load_rulebook(rulekit.write_rulebook(tmp_path, rules))
     found = resting_on_seeds_alone(sorted(book.rules.values(), key=lambda r: r.id), "2026-11-30")
     assert found == ["LF-901", "LF-902"]
+
+
+# ---- the law of the day for a seed-era finding
+# A finding cites a document that began after the date that decided it last, as later law.
+# A rule of basis law must then still cite the instrument that governed on that date: a
+# lawyer reading a 2009 finding expects the Charities Act 1993, not only the 2011
+# consolidation. The exception is a rule whose point is that the proposal names a regime
+# before it existed; its reference says "later law is the point".
+SEED_ERA_START = "2006-01-01"
+LATER_LAW_IS_THE_POINT = re.compile(r"\blater law is the point\b", re.I)
+
+
+def resting_only_on_later_law(book) -> dict[str, str]:
+    """Rules of basis law that, on some date their window covers from 2006, cite no
+    binding instrument yet in force; with the first such date."""
+    starts = sorted({d["applies_from"] for d in book.documents.values() if d.get("applies_from")})
+    found: dict[str, str] = {}
+    for rule in sorted(book.rules.values(), key=lambda r: r.id):
+        if rule.basis != "law" or LATER_LAW_IS_THE_POINT.search(rule.known_problems):
+            continue
+        first = max(rule.valid_from or SEED_ERA_START, SEED_ERA_START)
+        dates = [first] + [d for d in starts if d > first and rule.in_force(d)]
+        binding = [s for s in rule.sources if s.get("kind") in BINDING_KINDS]
+        for date in dates:
+            if all(s.get("applies_from", "") > date for s in binding):
+                found[rule.id] = date
+                break
+    return found
+
+
+def test_a_rule_of_law_cites_the_law_of_the_day_on_every_date_it_covers() -> None:
+    assert resting_only_on_later_law(BOOK) == {}
+
+
+def test_the_law_of_the_day_check_catches_a_rule_citing_only_later_law(tmp_path) -> None:
+    import rulekit
+
+    instruments = (
+        "documents:\n"
+        + "".join(
+            f"  - id: {doc}\n    kind: legislation\n    title: {doc}\n    issuer: UK Parliament\n"
+            f"    year: 2000\n"
+            f"    publisher: legislation.gov.uk\n    url: https://www.legislation.gov.uk/{doc}\n"
+            + (f"    applies_from: {start}\n" if start else "")
+            for doc, start in (("old-act", None), ("mid-act", "2010-01-01"),
+                               ("new-act", "2014-08-01"))
+        )
+    )
+
+    def cites(*docs: str) -> list[dict[str, str]]:
+        return [{"document": d, "reference": f"{d}, s.1"} for d in docs]
+
+    when = {"provider.legal_form": "none"}
+    rules = [
+        rulekit.rule(when, rid="LF-901", basis="law", sources=cites("new-act")),
+        rulekit.rule(when, rid="LF-902", basis="law", sources=cites("old-act", "new-act")),
+        rulekit.rule(when, rid="LF-903", basis="law", sources=cites("new-act"),
+                     valid_from="2014-08-01"),
+        rulekit.rule(when, rid="LF-904", basis="law", sources=cites("new-act"),
+                     known_problems="Named before it existed: later law is the point."),
+        rulekit.rule(when, rid="LF-905", basis="law", sources=cites("mid-act", "new-act"),
+                     valid_from="2008-06-01"),
+        rulekit.rule(when, rid="LF-906", basis="contradiction", sources=cites("new-act")),
+    ]
+    directory = rulekit.write_rulebook(tmp_path, rules)
+    (directory / "sources.yaml").write_text(instruments, encoding="utf-8")
+    book = load_rulebook(directory)
+    assert resting_only_on_later_law(book) == {"LF-901": "2006-01-01", "LF-905": "2008-06-01"}
