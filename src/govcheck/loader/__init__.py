@@ -90,7 +90,12 @@ def load_path(
         except OSError:  # pragma: no cover - fstat on an open file rarely fails
             size = 0
         check_size(size, max_bytes)
-        raw = handle.read(max_bytes + 1)
+        # Read what the file says it holds (and one byte more, to see it grew), not
+        # max_bytes + 1 at once: that allocates a 2 MB buffer for every file, which
+        # in a long batch cost more than parsing a typical proposal.
+        raw = handle.read(min(size, max_bytes) + 1) if size else b""
+        if not size or len(raw) > size:  # no size known (a pipe), or the file grew
+            raw += handle.read(max_bytes + 1 - len(raw))
     check_size(len(raw), max_bytes, at_least=True)
     shown = display if display is not None else name
     return load_bytes(raw, shown, fmt=_format_for(name, None), max_bytes=max_bytes)
