@@ -244,6 +244,42 @@ def test_engine_and_python_reader_agree_on_every_case() -> None:
         assert by_engine == by_python, path.name
 
 
+
+def test_one_ruleset_judges_each_era_as_the_law_of_that_era() -> None:
+    """One engine ruleset holds every dated form of the rules; a proposal's deciding
+    dates pick the forms. At every date the law changes, each case that states an event
+    date fires, in the engine, exactly the rules in force then whose conditions hold
+    when read in Python (and the engine copes with every era: no failure)."""
+    from pathlib import Path
+
+    from govcheck.loader import load_path
+
+    book = load_rulebook()
+    events = [path.rsplit(".", 1)[1] + ":" for path in book.event_fields]
+    cases = [
+        path
+        for path in sorted((Path(__file__).resolve().parents[1] / "cases").glob("*.yaml"))
+        if any(field in path.read_text(encoding="utf-8") for field in events)
+    ]
+    assert len(cases) >= 3
+    for path in cases:
+        doc = load_path(path)
+        for date in book.change_dates():
+            facts = extract(doc.data, book.catalogue, date)
+            law = book.law_for(book.deciding_dates(doc.data, date))
+            evaluation = book.ruleset(law).evaluate(facts.engine_facts)
+            reader = Reader(facts, book.catalogue, evaluation.derived, book.facts, law)
+            by_python = {
+                r.id
+                for r in law.rules
+                if any(
+                    reader.read(reader.condition(r), b).held
+                    for b in reader.all_bindings(reader.condition(r))
+                )
+            }
+            assert {f.rule for f in evaluation.firings} == by_python, (path.name, date)
+
+
 SESSIONS_SCRIPT = """
 import json
 import sys

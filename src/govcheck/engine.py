@@ -168,6 +168,7 @@ class Ruleset:
 
     def __init__(self, rules: Iterable[CompiledRule]) -> None:
         self.rules = {r.name: r for r in rules}
+        self.stamp: dict[str, str] = {}  # the proposal in hand's deciding dates
         payload = _object((n, _text(r)) for n, r in sorted(self.rules.items()))
         self.name = "govcheck_" + hashlib.sha256(payload.encode()).hexdigest()[:20]
         # Facts of a kind no rule matches on would only come back "not handled".
@@ -182,13 +183,19 @@ class Ruleset:
             handle = _handles[self.name] = _core().create_ruleset(self.name, text)
         return handle
 
-    def evaluate(self, facts: list[dict[str, Any]]) -> Evaluation:
-        """Assert one proposal's facts in an empty session and collect what fired."""
+    def evaluate(
+        self, facts: list[dict[str, Any]], stamp: dict[str, str] | None = None
+    ) -> Evaluation:
+        """Assert one proposal's facts in an empty session and collect what fired.
+
+        `stamp` (field -> date) is added to every fact, the derived ones too: the
+        deciding dates that the rules' dated forms test."""
         evaluation = Evaluation()
         if not self.rules:
             return evaluation
         core = _core()
         with _lock:
+            self.stamp = stamp or {}  # read by _fired, for the derived facts it asserts
             handle = self._handle()
             sid = _open_sessions.pop(self.name, None) or str(next(_sids))
             taken: list[str] = []  # the facts some rule took, as asserted
@@ -197,7 +204,8 @@ class Ruleset:
             try:
                 for fact in facts:
                     if fact[ENTITY] in self.kinds:
-                        state = self._assert(core, handle, {**fact, "sid": sid}, taken)
+                        stamped = {**fact, **self.stamp, "sid": sid}
+                        state = self._assert(core, handle, stamped, taken)
                         if state is not None:
                             ran = (
                                 self._run_actions(core, handle, state, sid, evaluation, taken)
@@ -295,7 +303,8 @@ class Ruleset:
     ) -> None:
         if name == _SESSION_END:
             return
-        firing = Firing(name, {})
+        rule = self.rules[name]
+        firing = Firing(rule.item or name, {})
         for fact in matched.values():
             if not isinstance(fact, dict) or ENTITY not in fact:
                 continue
@@ -303,7 +312,6 @@ class Ruleset:
                 firing.facts.append((fact["name"], fact["about"]))
             else:
                 firing.bindings[fact[ENTITY]] = fact[KEY]
-        rule = self.rules[name]
         if rule.derives is None:
             evaluation.firings.append(firing)
             return
@@ -312,5 +320,17 @@ class Ruleset:
         already = (fact_name, key) in evaluation.derived
         evaluation.derived.setdefault((fact_name, key), []).append(firing)
         if not already:  # the same fact twice in one session would be refused
-            derived = {ENTITY: DERIVED, "name": fact_name, "about": key, "sid": sid}
+            derived = {ENTITY: DERIVED, "name": fact_name, "about": key, **self.stamp, "sid": sid}
             self._assert(core, handle, derived, taken)
+
+
+@dataclass(frozen=True)
+class Stamped:
+    """A ruleset with the deciding dates of one selection of law: what evaluates a
+    proposal judged under them."""
+
+    ruleset: Ruleset
+    stamp: tuple[tuple[str, str], ...]
+
+    def evaluate(self, facts: list[dict[str, Any]]) -> Evaluation:
+        return self.ruleset.evaluate(facts, dict(self.stamp))
