@@ -64,11 +64,12 @@ def dated(rule: CompiledRule, name: str, item: str, guards: list[dict[str, Any]]
 
     The guards test the date fields every fact of a proposal carries, so they go on
     the first pattern of each group only: the facts a pattern joins come from the same
-    proposal, stamped with the same dates. They come first in the pattern: the engine
-    walks the tests that match a fact with a stack of 64 nodes, and guards after a
-    shared test fanned out beyond it (error 303); first, their fan-out is the number of
-    distinct guards that hold on one date (about 30 of 41 today). Like the entity test,
-    a guard is a positive match, which the engine's own state fact never passes.
+    proposal, stamped with the same dates. They follow the pattern's entity test and
+    precede its other tests. The engine walks the tests that match a fact with a stack
+    of 64 nodes: guards after the other tests fanned out beyond it under shared tests
+    (error 303); guards before the entity test made every fact pass through ~30 guard
+    nodes and the whole network under each (the engine's time up by a third). Here a
+    fact meets only the guards of its own entity's rules.
     """
     if not guards:
         return CompiledRule(name, rule.body, rule.derives, rule.entities, item)
@@ -76,7 +77,7 @@ def dated(rule: CompiledRule, name: str, item: str, guards: list[dict[str, Any]]
     def guarded(patterns: list[dict[str, Any]]) -> list[dict[str, Any]]:
         ((alias, first),) = patterns[0].items()
         exprs = list(first["$and"]) if "$and" in first else [first]
-        return [{alias: {"$and": guards + exprs}}, *patterns[1:]]
+        return [{alias: {"$and": [exprs[0], *guards, *exprs[1:]]}}, *patterns[1:]]
 
     if "all" in rule.body:
         body: dict[str, Any] = {"all": guarded(rule.body["all"])}
