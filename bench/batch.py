@@ -143,24 +143,33 @@ def generate(directory: Path, n: int, seed: int = 1) -> list[Path]:
     return paths
 
 
-def parse_only(paths: list[Path]) -> float:
-    start = time.perf_counter()
+def parse_only(paths: list[Path]) -> tuple[float, float]:
+    """Wall time and CPU time (this process) of reading and parsing every file."""
+    start, cpu = time.perf_counter(), time.process_time()
     for p in paths:
         yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
-def timed_child(cmd: list[str], **kw) -> tuple[float, int, int]:
-    """Wall time, exit status and peak RSS (kB) of one child process."""
-    start = time.perf_counter()
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed_child(cmd: list[str], **kw) -> tuple[float, float, int, int]:
+    """Wall time, CPU time (user + system), exit status and peak RSS (kB) of one child
+    process. On a shared machine CPU time moves far less than wall time with the load
+    of others (it still grows somewhat when caches are shared)."""
+    start, cpu = time.perf_counter(), _children_cpu()
     proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kw)
     wall = time.perf_counter() - start
+    cpu = _children_cpu() - cpu
     # ru_maxrss of RUSAGE_CHILDREN is the largest child so far: meaningful when this
     # child is the largest, which it is for the batch runs (measured before anything else).
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     if proc.returncode not in (0, 1):
         print(f"  govcheck exited {proc.returncode}: {proc.stderr.decode()[-500:]}")
-    return wall, proc.returncode, peak
+    return wall, cpu, proc.returncode, peak
 
 
 def rss_of(cmd: list[str]) -> int:
@@ -216,10 +225,12 @@ def main() -> None:
         # Rounds alternate parse-only and govcheck, so a slow spell on a shared machine
         # hits both; the ratio reported is the median of the rounds' ratios.
         rounds = []
+        cpu_ratios = []
         for _ in range(args.repeat):
-            parse = parse_only(paths)
-            wall, code, peak_kb = timed_child(cmd, cwd=ROOT)
+            parse, parse_cpu = parse_only(paths)
+            wall, cpu, code, peak_kb = timed_child(cmd, cwd=ROOT)
             rounds.append((wall / parse, parse, wall))
+            cpu_ratios.append(cpu / parse_cpu)
         rounds.sort()
         ratio, parse, wall = rounds[len(rounds) // 2]
         print(f"parse-only (CSafeLoader): {parse:8.2f} s  {len(paths) / parse:9.0f} files/s")
@@ -232,6 +243,12 @@ def main() -> None:
             f"ratio govcheck/parse:     {ratio:8.2f} x   (goal <= 4x at N=2000; "
             f"median of {len(rounds)}{spread})"
         )
+        cpu_ratio = statistics.median(cpu_ratios)
+        cpu_spread = (
+            f"; rounds {min(cpu_ratios):.2f}-{max(cpu_ratios):.2f}" if len(cpu_ratios) > 1 else ""
+        )
+        cpu_note = "all processes' CPU" if args.jobs > 1 else "CPU time"
+        print(f"ratio by CPU time:        {cpu_ratio:8.2f} x   ({cpu_note}{cpu_spread})")
         note = " (largest process: with -j>1 a worker)" if args.jobs > 1 else ""
         print(f"peak RSS (getrusage):     {peak_kb / 1024:8.1f} MB{note}")
         if args.memory:
