@@ -88,7 +88,9 @@ def _encode(fact: dict[str, Any]) -> str:
     64-bit integer holds and stops at its bounds beyond, so order comparisons stay true.
     """
     text = _encode_json(fact)
-    if _EXPONENT.search(text) is None:  # no float written with an exponent
+    # No float written with an exponent (the substring tests, in C, spare most facts the
+    # regular expression: a third of the time of encoding them).
+    if ("e-" not in text and "e+" not in text) or _EXPONENT.search(text) is None:
         return text
     return _written(fact)
 
