@@ -280,6 +280,32 @@ def test_one_ruleset_judges_each_era_as_the_law_of_that_era() -> None:
             assert {f.rule for f in evaluation.firings} == by_python, (path.name, date)
 
 
+
+def test_proposals_dated_within_one_era_share_its_law() -> None:
+    """Every day between two dates on which the law changes selects the same law, made
+    once, and it is the law selected for that very day; the next change selects anew."""
+    import datetime
+
+    from govcheck.rulebook import DecidingDates
+
+    book = load_rulebook()
+    changes = book.change_dates()
+    unstated = tuple((p, None) for p in book.event_fields)
+    for first, following in zip(changes, changes[1:], strict=False):
+        last = (datetime.date.fromisoformat(following) - datetime.timedelta(days=1)).isoformat()
+        days = sorted({first, last})
+        law = book.law_for(first)
+        assert book.law_for(last) is law
+        assert book.law_for(following) is not law
+        for day in days:
+            own = book._select(DecidingDates(day, unstated))
+            assert (own.rule_ids, own.conditions, own.values) == (
+                law.rule_ids,
+                law.conditions,
+                law.values,
+            ), day
+
+
 SESSIONS_SCRIPT = """
 import json
 import sys
