@@ -305,3 +305,28 @@ def test_northtown_2009_reads_the_procurement_act_2023_as_later_law() -> None:
     assert "source: Later law, from 24 February 2025: Procurement Act 2023" in text
     later = CliRunner().invoke(main, ["check", case, "--fail-on", "never", "--as-at", "2025-06-01"])
     assert "Later law, from 24 February 2025" not in later.stdout
+
+
+# ---- named dates inside conditions: {date: name} and {day_before: name}
+
+
+def test_a_condition_may_compare_with_a_named_date(tmp_path) -> None:
+    # regime_b_starts is 2016-04-18 in this test's values.yaml.
+    rules = [
+        rulekit.rule({"as_at": {"less_than": {"date": "regime_b_starts"}}}, rid="LF-901"),
+        rulekit.rule({"as_at": {"at_most": {"day_before": "regime_b_starts"}}}, rid="LF-902"),
+    ]
+    rb = book(tmp_path, rules)
+    assert fired(rb, as_at="2016-04-17") == ["LF-901", "LF-902"]
+    assert fired(rb, as_at="2016-04-18") == []
+    [finding, _] = Checker(rb).check_mapping(rulekit.proposal(as_at="2016-04-17")).findings
+    assert any("the second regime starts" in b for b in finding.because)
+
+
+def test_an_unknown_date_in_a_condition_is_a_located_rulebook_problem(tmp_path) -> None:
+    rules = [rulekit.rule({"as_at": {"less_than": {"date": "regime_b_start"}}})]
+    with pytest.raises(RulebookError) as caught:
+        book(tmp_path, rules)
+    [problem] = caught.value.problems
+    assert problem.line > 1 and "unknown date `regime_b_start`" in problem.message
+    assert "regime_b_starts" in problem.message  # the suggestion

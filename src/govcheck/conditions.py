@@ -121,7 +121,18 @@ def parse(data: Any, pointer: str = "") -> Condition:
                     here,
                 )
             ((op, operand),) = value.items()
-            if isinstance(operand, Mapping) and list(operand) == ["value"]:
+            if isinstance(operand, Mapping) and list(operand) in (["date"], ["day_before"]):
+                # {less_than: {date: pcts_abolished}}: a named date of the rulebook
+                from .values import DateRef
+
+                ((kind, name),) = operand.items()
+                if not isinstance(name, str):
+                    raise ConditionError(
+                        f"`{{{kind}: name}}` takes the name of a date in values.yaml",
+                        f"{here}/{_escape(str(op))}",
+                    )
+                operand = DateRef(name, day_before=kind == "day_before")
+            elif isinstance(operand, Mapping) and list(operand) == ["value"]:
                 # {greater_than: {value: name}}: a dated value of the rulebook
                 from .values import ValueRef
 
@@ -151,7 +162,7 @@ def check(
     known_values: Mapping[str, Any] | None = None,
 ) -> None:
     """Report every unknown field, fact, dated value or ill-typed value (all of them)."""
-    from .values import ValueRef
+    from .values import DateRef, ValueRef
 
     for leaf in walk(cond):
         if isinstance(leaf, FactRef):
@@ -172,7 +183,9 @@ def check(
                 )
             )
             continue
-        if isinstance(leaf.value, ValueRef):
+        if isinstance(leaf.value, DateRef):  # a name the rulebook does not know
+            problem = None if info.type == "date" else "a named date compares with a date field"
+        elif isinstance(leaf.value, ValueRef):
             problem = _value_ref_problem(leaf, info, known_values or {})
         else:
             problem = _value_problem(leaf, info)

@@ -40,7 +40,7 @@ from .rulebook import (
     RulebookError,
     authority_problems,
 )
-from .values import DatedValue, NamedDate, Period, ValueTable, day_before
+from .values import DatedValue, DateRef, NamedDate, Period, ValueTable, day_before
 
 REGISTRY = "sources.yaml"
 
@@ -397,7 +397,7 @@ def _facts(
             )  # fmt: skip
             continue
         start, end, _names = _period(item, values, f, ptr, problems)
-        condition = _condition(item["when"], ptr + "/when", f, problems)
+        condition = _condition(item["when"], ptr + "/when", f, values, problems)
         if condition is None:
             continue
         facts[item["name"]] = FactDefinition(
@@ -448,7 +448,7 @@ def _rules(
                 f"rule {rid} has topic `{item['topic']}` but its prefix {prefix} means `{topic}`",
             )  # fmt: skip
         start, end, names = _period(item, values, f, ptr, problems)
-        condition = _condition(item["when"], ptr + "/when", f, problems)
+        condition = _condition(item["when"], ptr + "/when", f, values, problems)
         if condition is None:
             continue
         rule = Rule(
@@ -517,12 +517,33 @@ def _properties(
     return out
 
 
-def _condition(data: Any, ptr: str, f: _File, problems: _Problems) -> cond.Condition | None:
+def _condition(
+    data: Any, ptr: str, f: _File, values: ValueTable, problems: _Problems
+) -> cond.Condition | None:
     try:
-        return cond.normalise(cond.parse(data, ptr))
+        parsed = cond.normalise(cond.parse(data, ptr))
     except cond.ConditionError as e:
         problems.add(f, e.pointer, e.message)
         return None
+    return _write_in_dates(parsed, values, f, problems)
+
+
+def _write_in_dates(
+    c: cond.Condition, values: ValueTable, f: _File, problems: _Problems
+) -> cond.Condition:
+    """Replace each named date in a condition (`{date: name}`) by the date it names, with
+    what it means as the leaf's note, so explanations say which change of law it is."""
+    if isinstance(c, cond.All | cond.AnyOf):
+        return type(c)(tuple(_write_in_dates(x, values, f, problems) for x in c.items))
+    if not (isinstance(c, cond.Leaf) and isinstance(c.value, DateRef)):
+        return c
+    found = values.dates.get(c.value.name)
+    if found is None:
+        problems.add(f, c.pointer, _unknown_date(c.value.name, values))
+        return c
+    date = day_before(found.date) if c.value.day_before else found.date
+    said = f"the day before {found.date}: " if c.value.day_before else ""
+    return cond.Leaf(c.path, c.op, date, c.pointer, said + found.means)
 
 
 def _check_item(

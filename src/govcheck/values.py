@@ -42,6 +42,15 @@ class ValueRef:
     name: str
 
 
+@dataclass(frozen=True)
+class DateRef:
+    """A condition's operand that names a date (`{date: pcts_abolished}`, or
+    `{day_before: name}`); the rulebook writes the date in when it is read."""
+
+    name: str
+    day_before: bool = False
+
+
 @dataclass
 class NamedDate:
     name: str
