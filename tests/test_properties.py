@@ -52,7 +52,11 @@ CROSS_REFERENCES = {
     "/partnership/lead_commissioner",
     "/waivers",
 }
-TEXT = st.text(alphabet=string.ascii_letters + string.digits + " .,'-", min_size=1, max_size=12)
+# Never blank: a waiver's reason or approver that is only spaces is refused (as it should
+# be), and these proposals are meant to be valid.
+TEXT = st.text(
+    alphabet=string.ascii_letters + string.digits + " .,'-", min_size=1, max_size=12
+).filter(str.strip)
 dates = st.dates(FIRST, LAST).map(datetime.date.isoformat)
 
 
