@@ -415,15 +415,21 @@ class Rulebook:
         from .engine import Ruleset
 
         if self._everything is None:
-            parts = []
-            for item in (*self.facts.values(), *self.rules.values()):
-                forms = self._dated_forms(item)
-                for k, (guards, condition, values) in enumerate(forms, 1):
-                    compiled = self._compile(item, condition, {item.engine_name: values})
-                    name = item.engine_name if len(forms) == 1 else f"{item.engine_name}#{k}"
-                    parts.append(dated(compiled, name, item.engine_name, guards))
+            items = (*self.facts.values(), *self.rules.values())
+            parts = [form for item in items for form in self.engine_forms(item)]
             self._everything = Ruleset(sorted(parts, key=lambda c: c.name))
         return self._everything
+
+    def engine_forms(self, item: Rule | FactDefinition) -> list[CompiledRule]:
+        """The engine rules of one rule or derived fact: one per dated form, each guarded
+        by the deciding dates that select it, as the whole ruleset holds them."""
+        forms = self._dated_forms(item)
+        out = []
+        for k, (guards, condition, values) in enumerate(forms, 1):
+            compiled = self._compile(item, condition, {item.engine_name: values})
+            name = item.engine_name if len(forms) == 1 else f"{item.engine_name}#{k}"
+            out.append(dated(compiled, name, item.engine_name, guards))
+        return out
 
     def _dated_forms(
         self, item: Rule | FactDefinition
