@@ -33,6 +33,24 @@ STATED = "_stated"
 # DECIDED_ON_1... each event date the rulebook's rules are dated by (or the as_at).
 DECIDED_ON = "_decided_on"
 
+# The fixed sizes of durable-rules 2.0.28's C core that one compiled rule can exceed. The
+# engine checks neither when it is given the rules, so the rulebook checks them when it
+# is read (see `engine_size`).
+#
+# MATCH_LIMIT: one match of a rule is a frame of at most 16 facts, one per pattern
+# (MAX_MESSAGE_FRAMES, src/rules/state.h). In an `any`, each alternative is a connector
+# in a chain, and each connector passes on its alternative's match both alone and
+# joined with every match of the alternatives before it, so one frame can hold a fact
+# for every pattern of every alternative. The 17th fails while a proposal is checked:
+# "Could not assert fact, error code: 304" (ERR_MAX_MESSAGES_IN_FRAME, src/rules/rules.h).
+MATCH_LIMIT = 16
+# PATTERN_STEP_LIMIT: the tests of one pattern are kept as a sequence of fewer than 32
+# entries (MAX_SEQUENCE_EXPRESSIONS, src/rules/rete.h, refused when the 32nd is added):
+# an opening and a closing entry for each `$and` and `$or`, one for each test that
+# compares with another fact (a join). More fails when the ruleset is made, for every
+# proposal: "Could not create ruleset, error code: 113" (ERR_EXPRESSION_LIMIT_EXCEEDED).
+PATTERN_STEP_LIMIT = 31
+
 
 @dataclass(frozen=True)
 class EntityTest:
@@ -88,6 +106,69 @@ def dated(rule: CompiledRule, name: str, item: str, guards: list[dict[str, Any]]
             ]
         }
     return CompiledRule(name, body, rule.derives, rule.entities, item)
+
+
+@dataclass(frozen=True)
+class EngineSize:
+    """How much of the engine's fixed room one compiled rule takes."""
+
+    alternatives: int  # the `any` groups its condition multiplies out to (1 for `all`)
+    patterns: int  # facts one match can hold: the patterns of every alternative that can hold
+    steps: int  # the longest pattern's sequence of tests (see PATTERN_STEP_LIMIT)
+    heaviest: str  # the entity (or "derived") that longest pattern matches
+
+
+def engine_size(rule: CompiledRule) -> EngineSize:
+    """Count, in a compiled rule as the engine is given it, what MATCH_LIMIT and
+    PATTERN_STEP_LIMIT bound (date guards included: they are part of the body).
+
+    An alternative that requires a field both missing and stated (multiplying out
+    `any` blocks makes such products) never matches, so adds no fact to a match."""
+    if "all" in rule.body:
+        groups = [rule.body["all"]]
+    else:
+        groups = [group for g in rule.body["any"] for group in g.values()]
+    patterns = [[e for aliased in group for e in aliased.values()] for group in groups]
+    held = sum(len(group) for group in patterns if not any(map(_never_holds, group)))
+    steps, heaviest = max((_steps(p), _entity_of(p)) for group in patterns for p in group)
+    return EngineSize(len(groups), held, steps, heaviest)
+
+
+def _never_holds(pattern: dict[str, Any]) -> bool:
+    """True when the pattern tests a field for absence and, in the same conjunction, for
+    a value (every test but `$nex` fails on a missing field)."""
+    missing: set[str] = set()
+    stated: set[str] = set()
+    for test in _conjuncts(pattern):
+        ((key, value),) = test.items()
+        if key == "$or":
+            continue
+        if key.startswith("$"):
+            ((path, _operand),) = value.items()
+            (missing if key == "$nex" else stated).add(path)
+        else:
+            stated.add(key)
+    return bool(missing & stated)
+
+
+def _conjuncts(expr: dict[str, Any]) -> list[dict[str, Any]]:
+    if "$and" in expr:
+        return [t for e in expr["$and"] for t in _conjuncts(e)]
+    return [expr]
+
+
+def _steps(expr: dict[str, Any]) -> int:
+    ((key, value),) = expr.items()
+    if key in ("$and", "$or"):
+        return 2 + sum(_steps(e) for e in value)
+    if key.startswith("$"):  # {"$gt": {path: operand}}
+        ((_path, value),) = value.items()
+    return 1 if isinstance(value, dict) else 0  # an operand naming another fact's field
+
+
+def _entity_of(expr: dict[str, Any]) -> str:
+    first = expr["$and"][0] if "$and" in expr else expr
+    return str(first.get(ENTITY, "?"))
 
 
 class Compiler:

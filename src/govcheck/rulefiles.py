@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from . import conditions as cond
+from .compiler import MATCH_LIMIT, PATTERN_STEP_LIMIT, engine_size
 from .dates import is_iso_date
 from .errors import Problem
 from .fields import PROPOSAL, FieldCatalogue
@@ -102,7 +103,7 @@ def read_rulebook(root: Path) -> Rulebook:
     properties = _properties(files, facts, problems)
     if problems.found:
         raise RulebookError(problems.found)
-    return Rulebook(
+    book = Rulebook(
         rules=dict(sorted(rules.items())),
         facts=facts,
         documents=documents,
@@ -113,6 +114,11 @@ def read_rulebook(root: Path) -> Rulebook:
         law_reviewed_to=reviewed,
         properties=properties,
     )
+    for item in (*facts.values(), *rules.values()):
+        _check_engine_room(book, item, files, problems)
+    if problems.found:
+        raise RulebookError(problems.found)
+    return book
 
 
 # ---- reading
@@ -641,6 +647,38 @@ def _first_gap(value: DatedValue, start: str, end: str | None) -> str | None:
         else:
             return None
     return None
+
+
+def _check_engine_room(
+    book: Rulebook, item: Rule | FactDefinition, files: list[_File], problems: _Problems
+) -> None:
+    """A condition must fit the rules engine's fixed sizes in every dated form, or every
+    proposal it meets (or every proposal) would fail when checked, far from its cause."""
+    f = next(x for x in files if x.display == item.file)
+    ptr = _pointer_of(item, f) + "/when"
+    sizes = [engine_size(form) for form in book.engine_forms(item)]
+    widest = max(sizes, key=lambda s: s.patterns)
+    if widest.patterns > MATCH_LIMIT:
+        problems.add(
+            f, ptr,
+            f"{_label(item)}: its condition multiplies out to {widest.alternatives} "
+            f"alternatives that between them read a section or derived fact "
+            f"{widest.patterns} times; the rules engine holds at most {MATCH_LIMIT} in one "
+            "match (the alternatives that hold are joined), so checking a proposal that "
+            "meets it would fail. "
+            "Split it into rules with fewer `any` alternatives, or move a part the "
+            "alternatives share into a derived fact (`facts:`) and test that fact",
+        )  # fmt: skip
+    deepest = max(sizes, key=lambda s: s.steps)
+    if deepest.steps > PATTERN_STEP_LIMIT:
+        problems.add(
+            f, ptr,
+            f"{_label(item)}: its test of `{deepest.heaviest}` takes {deepest.steps} steps in "
+            "the rules engine (two for each `any` or `all` block and each `in`/`not_in` "
+            f"list, one for each comparison with another fact); the engine allows at most "
+            f"{PATTERN_STEP_LIMIT}, so no proposal could be checked. Split it into several "
+            "rules, or move part of the test into a derived fact (`facts:`) and test that fact",
+        )  # fmt: skip
 
 
 def _label(item: Rule | FactDefinition) -> str:
