@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -120,7 +121,8 @@ def validate(doc: Document, rule_ids: Iterable[str] | None = None) -> list[Findi
                 continue
             listed.add(*_explain(error))
     if not listed.findings and isinstance(doc.data, dict):
-        names = set(rule_ids) if rule_ids is not None else None
+        # A dict's keys (the checker passes the rulebook's) answer `in` as a set does.
+        names = rule_ids if rule_ids is None or isinstance(rule_ids, AbstractSet) else {*rule_ids}
         for pointer, message in _references(doc.data, names, listed.full):
             listed.add(pointer, message)
     return listed.done()
@@ -330,7 +332,7 @@ def _not_allowed(name: str, value: Any, allowed: list[Any]) -> str:
 
 
 def _references(
-    data: dict[str, Any], rule_ids: set[str] | None, full: Callable[[], bool]
+    data: dict[str, Any], rule_ids: AbstractSet[str] | None, full: Callable[[], bool]
 ) -> Iterator[tuple[str, str]]:
     """(pointer, message) for each reference to an id the proposal does not define,
     and each waiver naming a rule the rulebook does not have. Once `full()`, the rest
@@ -356,7 +358,7 @@ def _references(
             )
     if rule_ids is None:
         return
-    names = sorted(rule_ids)
+    names: list[str] = []  # sorted once a waiver names an unknown rule (rarely)
     for i, waiver in enumerate(data.get("waivers", []) or []):
         rule = waiver.get("rule")
         if rule in rule_ids:
@@ -365,6 +367,7 @@ def _references(
         if full():
             yield pointer, ""
             continue
+        names = names or sorted(rule_ids)
         close = difflib.get_close_matches(str(rule), names, n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]}?" if close else ""
         yield pointer, (

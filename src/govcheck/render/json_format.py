@@ -52,7 +52,10 @@ class JsonRenderer(Renderer):
             inner = pad + _INDENT
             entries = []
             for key, item in value.items():
-                if key == "sources" and isinstance(item, list):
+                # Text, most of a report, is written here rather than in a call of its own.
+                if item.__class__ is str:
+                    text = encode_basestring(item)
+                elif key == "sources" and isinstance(item, list):
                     text = self._sources(item, inner)
                 else:
                     text = self.indented(item, inner)
@@ -60,7 +63,11 @@ class JsonRenderer(Renderer):
             return "{\n" + ",\n".join(entries) + "\n" + pad + "}"
         if isinstance(value, list) and value:
             inner = pad + _INDENT
-            items = ",\n".join(inner + self.indented(item, inner) for item in value)
+            items = ",\n".join(
+                inner
+                + (encode_basestring(item) if item.__class__ is str else self.indented(item, inner))
+                for item in value
+            )
             return "[\n" + items + "\n" + pad + "]"
         return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + pad)
 
