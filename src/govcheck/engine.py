@@ -171,6 +171,7 @@ class Ruleset:
     def __init__(self, rules: Iterable[CompiledRule]) -> None:
         self.rules = {r.name: r for r in rules}
         self.stamp: dict[str, str] = {}  # the proposal in hand's deciding dates
+        self.tail = "}"  # its dates and session as the end of a fact's JSON text
         payload = _object((n, _text(r)) for n, r in sorted(self.rules.items()))
         self.name = "govcheck_" + hashlib.sha256(payload.encode()).hexdigest()[:20]
         # Facts of a kind no rule matches on would only come back "not handled".
@@ -203,11 +204,19 @@ class Ruleset:
             taken: list[str] = []  # the facts some rule took, as asserted
             ran = False  # has any action run (and completed) in this proposal?
             cleared = False
+            # The same fields end every fact of the proposal: encoded once, and spliced
+            # onto each fact's own text (a fact that has any of these keys is merged).
+            extra = {**self.stamp, "sid": sid}
+            self.tail = "," + _encode_json(extra)[1:]
             try:
                 for fact in facts:
                     if fact[ENTITY] in self.kinds:
-                        stamped = {**fact, **self.stamp, "sid": sid}
-                        state = self._assert(core, handle, stamped, taken)
+                        if fact.keys().isdisjoint(extra):
+                            text = _encode(fact)
+                            text = text[:-1] + self.tail  # a fact always has its kind
+                        else:
+                            text = _encode({**fact, **extra})
+                        state = self._assert_text(core, handle, text, fact[ENTITY], taken)
                         if state is not None:
                             ran = (
                                 self._run_actions(core, handle, state, sid, evaluation, taken)
@@ -259,18 +268,22 @@ class Ruleset:
             return
         core.delete_state(handle, sid)
 
-    @staticmethod
-    def _assert(core: Any, handle: Any, fact: dict[str, Any], taken: list[str]) -> Any:
+    @classmethod
+    def _assert(cls, core: Any, handle: Any, fact: dict[str, Any], taken: list[str]) -> Any:
         """The session state's handle when some rule took the fact (added to `taken`),
         else None."""
-        text = _encode(fact)
+        return cls._assert_text(core, handle, _encode(fact), fact[ENTITY], taken)
+
+    @staticmethod
+    def _assert_text(core: Any, handle: Any, text: str, kind: str, taken: list[str]) -> Any:
+        """`_assert` of a fact already encoded."""
         result = core.assert_fact(handle, text)
         if result[0] == _HANDLED:
             taken.append(text)
             return result[1]
         if result[0] in (_NOT_HANDLED, _ALREADY_OBSERVED):
             return None
-        raise EngineError(f"unexpected result {result[0]} asserting {fact[ENTITY]}")
+        raise EngineError(f"unexpected result {result[0]} asserting {kind}")
 
     def _run_actions(
         self,
@@ -322,8 +335,8 @@ class Ruleset:
         already = (fact_name, key) in evaluation.derived
         evaluation.derived.setdefault((fact_name, key), []).append(firing)
         if not already:  # the same fact twice in one session would be refused
-            derived = {ENTITY: DERIVED, "name": fact_name, "about": key, **self.stamp, "sid": sid}
-            self._assert(core, handle, derived, taken)
+            derived = {ENTITY: DERIVED, "name": fact_name, "about": key}
+            self._assert_text(core, handle, _encode(derived)[:-1] + self.tail, DERIVED, taken)
 
 
 @dataclass(frozen=True)
