@@ -677,7 +677,8 @@ def _filesystem_oddities(directory: Path) -> Path:
 # ---------------------------------------------------------------------------
 
 _RAW_CONTROL = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e"
+    "\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\uffa0\ufff9-\ufffb\U000e0000-\U000e0fff"
     "\u2066-\u2069\ufeff]"
 )
 # A workflow command starts a line (after blanks); older runners read `##[` anywhere.

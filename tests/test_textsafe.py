@@ -27,6 +27,34 @@ def test_no_unsafe_character_survives(text: str) -> None:
     assert "\n" not in shown and "\r" not in shown
 
 
+# Characters drawn as nothing: invisible text after a name ("tag" characters spell
+# ASCII invisibly), or a blank that is not a space, so two names look alike.
+INVISIBLE = {
+    "tag characters": "north\U000e0069\U000e0067\U000e006e\U000e006f\U000e0072\U000e0065town",
+    "variation selector supplement": "north\U000e0100town",
+    "hangul filler": "north\u3164town",
+    "halfwidth hangul filler": "north\uffa0town",
+    "combining grapheme joiner": "north\u034ftown",
+    "khmer inherent vowel": "north\u17b4town",
+    "interlinear annotation": "north\ufff9hidden\ufffbtown",
+    "deprecated format character": "north\u206atown",
+}
+
+
+@pytest.mark.parametrize("name", INVISIBLE)
+def test_invisible_characters_are_shown_as_escapes(name: str) -> None:
+    text = INVISIBLE[name]
+    shown = clean(text)
+    hidden = [ch for ch in text if ch not in "northtownhidden"]
+    assert not any(ch in shown for ch in hidden), repr(shown)
+    assert shown.startswith("north") and shown.endswith("town")
+    assert shown.isascii()
+
+
+def test_a_character_beyond_the_first_plane_is_one_unambiguous_escape() -> None:
+    assert clean("a\U000e0041b") == "a\\U000e0041b"
+
+
 def test_escapes_are_readable() -> None:
     assert clean("a\nb") == "a\\nb"
     assert clean("x\u202ey") == "x\\u202ey"

@@ -25,10 +25,17 @@ import re
 # - lone surrogates U+D800-U+DFFF: a file name that is not UTF-8 reaches Python as
 #   surrogate escapes, which would be written back as the raw bytes (or not at all);
 # - zero-width and invisible characters: ZWSP, ZWNJ, ZWJ, WORD JOINER, the invisible
-#   operators U+2061-U+2064, MONGOLIAN VOWEL SEPARATOR, SOFT HYPHEN and the BOM.
+#   operators U+2061-U+2064, MONGOLIAN VOWEL SEPARATOR, SOFT HYPHEN and the BOM;
+# - the other characters Unicode says to draw as nothing (default ignorable), which
+#   hide text inside a name or make two names look the same: COMBINING GRAPHEME
+#   JOINER, the Hangul fillers, the Khmer inherent vowels, the deprecated format
+#   characters U+206A-U+206F, the interlinear annotation marks U+FFF9-U+FFFB, the
+#   shorthand format controls, and the tag characters and variation selectors of
+#   plane 14 (U+E0000-U+E0FFF), with which whole sentences can be written invisibly.
 _UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064"
-    "\u2066-\u2069\ud800-\udfff\ufeff]"
+    "[\x00-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e"
+    "\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ud800-\udfff\ufeff\uffa0"
+    "\ufff9-\ufffb\U0001bca0-\U0001bca3\U000e0000-\U000e0fff]"
 )
 _SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -41,7 +48,10 @@ _COMMANDS = re.compile(r"::|##(?=\[|vso\[)")
 
 def _escape(match: re.Match[str]) -> str:
     char = match.group()
-    return _SHORT.get(char) or f"\\u{ord(char):04x}"
+    if char in _SHORT:
+        return _SHORT[char]
+    code = ord(char)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def clean(value: object) -> str:
