@@ -97,6 +97,58 @@ def test_an_explicit_named_pipe_is_refused_at_once_not_waited_on(tmp_path) -> No
     assert "incoming.yaml" in stderr and "named pipe" in stderr
 
 
+def quick(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """govcheck, given 30 s: what waits on a pipe with no writer fails by timing out."""
+    return subprocess.run([sys.executable, "-m", "govcheck.cli", *args], capture_output=True,
+                          timeout=30, stdin=subprocess.DEVNULL, cwd=cwd)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+@pytest.mark.parametrize("command", ["explain", "compare", "timeline", "test"])
+def test_every_command_refuses_a_named_pipe_at_once(tmp_path, command) -> None:
+    fifo = tmp_path / "incoming.yaml"
+    os.mkfifo(fifo)
+    proc = quick(command, str(fifo))
+    said = proc.stdout.decode() + proc.stderr.decode()
+    assert proc.returncode == (1 if command == "test" else 2), said
+    assert "Traceback" not in said and "internal error" not in said
+    assert "incoming.yaml" in said and "named pipe (FIFO), not a file" in said
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+@pytest.mark.parametrize("option", ["--waivers", "--config"])
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
+def test_a_waivers_or_config_file_that_is_a_pipe_or_device_is_refused(
+    tmp_path, option, special
+) -> None:
+    if special == "fifo":
+        path = tmp_path / "shared.yaml"
+        os.mkfifo(path)
+        kind = "named pipe (FIFO)"
+    elif not os.path.exists(special):
+        pytest.skip(f"no {special} here")
+    else:
+        path, kind = Path(special), "character device"
+    proposal = write(tmp_path / "p.yaml", COOP)
+    proc = quick("check", option, str(path), proposal)
+    stderr = proc.stderr.decode()
+    assert proc.returncode == 2
+    assert stderr.count("\n") == 1 and "Traceback" not in stderr
+    assert f"{path}:1:1: cannot read: it is a {kind}, not a file" in stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero here")
+@pytest.mark.parametrize("command", ["check", "compare", "timeline"])
+def test_endless_standard_input_is_cut_at_the_size_limit(command) -> None:
+    with open("/dev/zero", "rb") as endless:
+        proc = subprocess.run([sys.executable, "-m", "govcheck.cli", command, "-"],
+                              capture_output=True, timeout=60, stdin=endless)
+    said = proc.stdout.decode() + proc.stderr.decode()
+    assert proc.returncode == (1 if command == "check" else 2), said
+    assert "more than 2,000,000 bytes" in said
+    assert "Traceback" not in said and "MemoryError" not in said
+
+
 def test_broken_and_looping_links_in_a_folder_are_reported_not_skipped(tmp_path) -> None:
     folder = batch(tmp_path, 1)
     (folder / "gone.yaml").symlink_to(folder / "deleted.yaml")

@@ -7,6 +7,7 @@ wrong line or column that a user would notice.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from pathlib import Path
@@ -20,9 +21,11 @@ from govcheck.loader import (
     MAX_DEPTH,
     Document,
     LoadError,
+    NotARegularFile,
     Position,
     load_bytes,
     load_path,
+    read_stream,
     yaml_events,
 )
 
@@ -229,11 +232,28 @@ def test_load_path_refuses_a_huge_file_without_reading_it(tmp_path: Path) -> Non
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
-def test_load_path_reads_at_most_max_bytes_plus_one_from_an_endless_stream() -> None:
-    # /dev/zero reports size 0 and never ends: only a bounded read can return.
-    with pytest.raises(LoadError) as caught:
+def test_load_path_refuses_an_endless_device_before_reading_it() -> None:
+    # /dev/zero reports size 0 and never ends: it is refused as a device, unread.
+    with pytest.raises(NotARegularFile, match="character device, not a file"):
         load_path("/dev/zero", max_bytes=1000, display="<stdin>")
+
+
+def test_a_stream_is_read_no_further_than_one_byte_past_the_limit() -> None:
+    class Endless(io.RawIOBase):
+        asked = 0
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer) -> int:  # type: ignore[override]
+            Endless.asked += len(buffer)
+            buffer[:] = b"a" * len(buffer)
+            return len(buffer)
+
+    with pytest.raises(LoadError) as caught:
+        read_stream(io.BufferedReader(Endless()), max_bytes=1000)
     assert "more than 1,000 bytes" in caught.value.message
+    assert Endless.asked < 1_000_000
 
 
 def test_an_unreadable_path_is_an_oserror_not_a_load_error(tmp_path: Path) -> None:

@@ -134,6 +134,8 @@ def run_case(checker: Checker, path: str) -> Outcome:
         doc = load_path(path)
     except LoadError as e:
         return Outcome(path, False, note=f"cannot load: {e.message} (line {e.line})")
+    except OSError as e:  # unreadable, a named pipe: this case fails, the others still run
+        return Outcome(path, False, note=f"cannot read: {e.strerror or e}")
     expected = expectations(doc.data)
     if expected is None:
         return Outcome(path, False, note="no `x-expect:` block: a case must state its findings")

@@ -448,7 +448,7 @@ def _config(config_file: str | None, no_config: bool) -> Any:
     found = config_file or find_config()
     if not found:
         return Config()
-    if config_file and not os.path.isfile(config_file):
+    if config_file and not os.path.exists(config_file):
         raise Failure(f"no such config file: {config_file}")
     return load_config(found)  # a ConfigError is a GovcheckError: exit 2, every problem
 
@@ -752,10 +752,10 @@ def _scenario_source(path: str) -> Any:
     """A proposal for compare or timeline: a file, or - for standard input."""
     if path != "-":
         return path
-    from .loader import LoadError, load_bytes
+    from .loader import LoadError, load_bytes, read_stream
 
     try:
-        return load_bytes(sys.stdin.buffer.read(), "<stdin>")
+        return load_bytes(read_stream(sys.stdin.buffer), "<stdin>")
     except LoadError as e:
         raise Failure(f"<stdin>:{e.line}:{e.column}: {e.message}") from None
 

@@ -95,10 +95,14 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     """Read one config file (`.govcheck.yaml`, any YAML file, or a pyproject.toml)."""
     path = Path(path)
     display = _shown(path)
+    from .loader import LoadError, read_file
+
     try:
-        raw = path.read_bytes()
+        raw = read_file(path)
     except OSError as e:
         raise ConfigError(f"cannot read: {e.strerror}", display) from None
+    except LoadError as e:
+        raise ConfigError(e.message, display, e.line, e.column) from None
     if path.name == PYPROJECT or path.suffix == ".toml":
         settings, lines = _read_toml(raw, display)
     else:

@@ -20,7 +20,6 @@ import errno
 import multiprocessing
 import os
 import signal
-import stat
 import sys
 from collections import deque
 from collections.abc import Iterator
@@ -28,6 +27,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from .loader import LoadError, NotARegularFile, not_a_file, read_stream
 from .model import Result
 from .textsafe import clean
 
@@ -46,19 +46,6 @@ class Outcome:
     trouble: str | None = None
 
 
-class NotARegularFile(OSError):
-    """A path that names a named pipe, device or socket: reading it could block for
-    ever or never end, so it is refused before it is opened."""
-
-
-_KINDS = {
-    stat.S_IFIFO: "a named pipe (FIFO)",
-    stat.S_IFCHR: "a character device",
-    stat.S_IFBLK: "a block device",
-    stat.S_IFSOCK: "a socket",
-}
-
-
 def _must_be_a_file(path: str) -> None:
     try:
         mode = os.stat(path).st_mode
@@ -69,8 +56,8 @@ def _must_be_a_file(path: str) -> None:
                 errno.ENOENT, f"broken symbolic link (to {target}, which does not exist)"
             ) from None
         raise
-    if not stat.S_ISREG(mode):
-        kind = _KINDS.get(stat.S_IFMT(mode), "a directory" if stat.S_ISDIR(mode) else "special")
+    kind = not_a_file(mode)
+    if kind is not None:
         raise NotARegularFile(errno.EINVAL, f"it is {kind}, not a file")
 
 
@@ -81,7 +68,11 @@ def check_one(checker: Any, path: str) -> Outcome:
     shown = "<stdin>" if path == "-" else path
     try:
         if path == "-":
-            return Outcome(checker.check_bytes(sys.stdin.buffer.read(), shown))
+            try:
+                raw = read_stream(sys.stdin.buffer)
+            except LoadError as e:
+                return Outcome(unreadable(shown, e.message, e.line, e.column))
+            return Outcome(checker.check_bytes(raw, shown))
         _must_be_a_file(path)
         return Outcome(checker.check_path(path))
     except OSError as e:

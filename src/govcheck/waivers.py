@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import GovcheckError, Problem
-from .loader import Document, LoadError
+from .loader import Document, LoadError, read_file
 from .model import (
     WAIVER_EXPIRED_RULE,
     WAIVER_ID_CLASH_RULE,
@@ -102,11 +102,9 @@ def load_shared(path: str | Path, rule_ids: Iterable[str]) -> list[SharedWaiver]
     file at once, each at its line and column."""
     display = str(path)
     try:
-        raw = Path(path).read_bytes()
+        doc = load_bytes_as_list(read_file(path), display)
     except OSError as e:
         raise WaiversFileError(f"cannot read: {e.strerror}", display) from None
-    try:
-        doc = load_bytes_as_list(raw, display)
     except LoadError as e:
         raise WaiversFileError(e.message, display, e.line, e.column) from None
     return _shared_from(doc, display, set(rule_ids))

@@ -27,7 +27,10 @@ The steps, one module each:
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
+from typing import BinaryIO
 
 from .decoding import check_size, decode
 from .document import MAX_BYTES, MAX_DEPTH, MAX_NODES, Document, LoadError, Position
@@ -41,11 +44,80 @@ __all__ = [
     "MAX_NODES",
     "Document",
     "LoadError",
+    "NotARegularFile",
     "Position",
     "from_data",
     "load_bytes",
     "load_path",
+    "read_file",
+    "read_stream",
 ]
+
+
+class NotARegularFile(OSError):
+    """A path that names a named pipe, device or socket: reading it could block for
+    ever (a pipe nobody writes to) or never end (`/dev/zero`), so nothing is read."""
+
+
+_KINDS = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def not_a_file(mode: int) -> str | None:
+    """What a file of this `st_mode` is, when it is not a regular file (else None)."""
+    if stat.S_ISREG(mode):
+        return None
+    return _KINDS.get(stat.S_IFMT(mode), "a directory" if stat.S_ISDIR(mode) else "special")
+
+
+def read_file(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of the regular file at `path`, reading no more than ``max_bytes + 1``
+    (a LoadError past the limit).
+
+    The file is opened without blocking and refused (NotARegularFile, IsADirectoryError)
+    unless it is a regular file, before anything is read: a named pipe with no writer
+    would otherwise hang the run, and a device such as `/dev/zero` fill the memory.
+    Other problems with reaching the file are left as ``OSError``.
+    """
+    name = os.fspath(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(name, flags)
+    try:
+        info = os.fstat(fd)
+        kind = not_a_file(info.st_mode)
+        if kind == "a directory":
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        if kind is not None:
+            raise NotARegularFile(errno.EINVAL, f"it is {kind}, not a file")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        check_size(info.st_size, max_bytes)
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        # Read what the file says it holds (and one byte more, to see it grew), not
+        # max_bytes + 1 at once: that allocates a 2 MB buffer for every file, which
+        # in a long batch cost more than parsing a typical proposal.
+        size = info.st_size
+        raw = handle.read(min(size, max_bytes) + 1) if size else b""
+        if not size or len(raw) > size:  # no size known (/proc), or the file grew
+            raw += handle.read(max_bytes + 1 - len(raw))
+    check_size(len(raw), max_bytes, at_least=True)
+    return raw
+
+
+def read_stream(stream: BinaryIO, *, max_bytes: int = MAX_BYTES) -> bytes:
+    """At most ``max_bytes`` from a binary stream such as standard input, reading no
+    more than one byte past the limit (a LoadError then): `cat /dev/zero | govcheck
+    check -` ends at once instead of filling the memory."""
+    raw = stream.read(max_bytes + 1)
+    check_size(len(raw), max_bytes, at_least=True)
+    return raw
 
 
 def _format_for(path: str, fmt: str | None) -> str:
@@ -79,23 +151,11 @@ def load_path(
 ) -> Document:
     """Load a proposal file, reading no more than ``max_bytes + 1`` bytes of it.
 
-    Problems with reaching the file (missing, unreadable, a directory) are left as
-    ``OSError`` because they are about the command line, not about the file's
-    content, and callers report them differently.
+    Problems with reaching the file (missing, unreadable, a directory, a named pipe or
+    a device: see :func:`read_file`) are left as ``OSError`` because they are about the
+    command line, not about the file's content, and callers report them differently.
     """
     name = os.fspath(path)
-    with open(name, "rb") as handle:
-        try:
-            size = os.fstat(handle.fileno()).st_size
-        except OSError:  # pragma: no cover - fstat on an open file rarely fails
-            size = 0
-        check_size(size, max_bytes)
-        # Read what the file says it holds (and one byte more, to see it grew), not
-        # max_bytes + 1 at once: that allocates a 2 MB buffer for every file, which
-        # in a long batch cost more than parsing a typical proposal.
-        raw = handle.read(min(size, max_bytes) + 1) if size else b""
-        if not size or len(raw) > size:  # no size known (a pipe), or the file grew
-            raw += handle.read(max_bytes + 1 - len(raw))
-    check_size(len(raw), max_bytes, at_least=True)
+    raw = read_file(name, max_bytes=max_bytes)
     shown = display if display is not None else name
     return load_bytes(raw, shown, fmt=_format_for(name, None), max_bytes=max_bytes)
