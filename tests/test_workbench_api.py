@@ -413,3 +413,70 @@ def test_check_never_imports_the_web_stack() -> None:
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+# ---- hostile requests and hostile folders
+
+
+@pytest.mark.parametrize("token", [b"\xe9", b"\xff" * 43, "é".encode("latin-1")])
+def test_a_token_of_any_bytes_is_refused_not_a_server_error(
+    client: TestClient, token: bytes
+) -> None:
+    with TestClient(client.app, base_url=ORIGIN, raise_server_exceptions=False) as bare:
+        r = bare.get("/api/proposals", headers={"X-Govcheck-Token": token})
+    assert r.status_code == 403
+    assert "token" in r.text
+
+
+@pytest.mark.parametrize("depth", [60, 900, 100_000])
+def test_an_edit_nested_beyond_reason_is_refused_not_a_server_error(
+    client: TestClient, depth: int
+) -> None:
+    body = '{"text": "", "data": ' + '{"a": ' * depth + "1" + "}" * depth + "}"
+    with TestClient(client.app, base_url=ORIGIN, raise_server_exceptions=False) as bare:
+        bare.headers["X-Govcheck-Token"] = client.headers["X-Govcheck-Token"]
+        r = bare.post("/api/edit", content=body.encode())
+        assert r.status_code in (400, 422), r.text
+        assert "nested" in r.json()["error"] or "must be JSON" in r.json()["error"]
+        deep_text = json.dumps({"text": "a: " + "[" * 5000 + "]" * 5000 + "\n",
+                                "data": {"a": 1}})
+        r = bare.post("/api/edit", content=deep_text.encode())
+        assert r.status_code == 422, r.text
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_named_pipe_named_like_a_proposal_is_never_opened(
+    client: TestClient, folder: Path
+) -> None:
+    import stat
+    import threading
+
+    pipe = folder / "incoming.yaml"
+    os.mkfifo(pipe)
+
+    def unblock() -> None:  # should the server open the pipe, let it go on after 5 s
+        fd = os.open(pipe, os.O_RDWR | os.O_NONBLOCK)
+        threading.Event().wait(5)
+        os.close(fd)
+
+    threading.Thread(target=unblock, daemon=True).start()
+    for headers in ({"If-Match": "*"}, {"If-None-Match": "*"}):
+        r = client.put("/api/proposals/incoming.yaml", content=b"govcheck: 1\n",
+                       headers=headers)
+        assert r.status_code in (403, 404, 412), r.text
+    assert client.get("/api/proposals/incoming.yaml").status_code in (403, 404)
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+
+
+@pytest.mark.parametrize("path", ["con.yaml", "sub/AUX.json", "nul.yml", "com1.yaml",
+                                  "lpt9.yaml", "con .yaml", "sub./x.yaml", "sub /x.yaml",
+                                  "x.yaml:hidden.yaml", "sub/notes:zone.yaml"])
+def test_names_windows_reads_as_devices_or_streams_are_refused(
+    client: TestClient, folder: Path, path: str
+) -> None:
+    before = sorted(os.listdir(folder)) + sorted(os.listdir(folder / "sub"))
+    r = client.put(f"/api/proposals/{path}", content=b"govcheck: 1\n",
+                   headers={"If-None-Match": "*"})
+    assert r.status_code in (403, 404), path
+    assert client.get(f"/api/starter?path={path}").status_code in (403, 404)
+    assert sorted(os.listdir(folder)) + sorted(os.listdir(folder / "sub")) == before

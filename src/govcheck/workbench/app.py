@@ -132,7 +132,9 @@ class Guard:
             return
         path = scope.get("path", "")
         if path.startswith("/api/"):
-            if not secrets.compare_digest(headers.get(TOKEN_HEADER, ""), self.token):
+            # As bytes: a header may hold any byte, and compare_digest refuses non-ASCII str.
+            given = headers.get(TOKEN_HEADER, "").encode("latin-1")
+            if not secrets.compare_digest(given, self.token.encode("ascii")):
                 await refuse(403, "Refused: this request does not carry the workbench page's "
                                   "token. Use the page the server opened.")
                 return
@@ -373,7 +375,7 @@ class Workbench:
         the new values, comments and key order kept."""
         try:
             body = json.loads(await request.body())
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             return _problem(400, "the body must be JSON: {\"text\": ..., \"data\": {...}}")
         if not isinstance(body, dict) or not isinstance(body.get("text", ""), str) \
                 or not isinstance(body.get("data"), dict):

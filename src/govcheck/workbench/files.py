@@ -2,8 +2,12 @@
 
 A path from the browser is a relative path with `/` between its parts. It is refused
 (`Refused`, which the server answers with 403 or 404) when it is absolute, names a
-drive, holds `..`, a backslash, a NUL or a hidden part (`.git`), does not end in a
-proposal suffix, or resolves (symbolic links followed) to somewhere outside the folder.
+drive, holds `..`, a backslash, a NUL, a colon or a hidden part (`.git`), names a device
+the way Windows does (`con.yaml`, `sub/aux.json`: on Windows these open the console or a
+port, whatever the suffix) or ends a part in a dot or a space (which Windows drops), does
+not end in a proposal suffix, or resolves (symbolic links followed) to somewhere outside
+the folder. Only regular files are read or replaced: a named pipe or device that has a
+proposal's name is refused, never opened.
 A write replaces the file in one step (a temporary file renamed over it), and only when
 the file on disk is still the version the page opened (its `etag`): the workbench never
 overwrites a change made elsewhere without saying so.
@@ -19,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..checker import PROPOSAL_SUFFIXES
+from ..loader import LoadError, read_file
 
 MAX_LISTED = 2000
 MAX_FILE_BYTES = 2_000_000
@@ -41,6 +46,17 @@ class Conflict(Exception):
         super().__init__(message)
         self.message = message
         self.etag = etag
+
+
+# Names Windows gives to devices in every folder, whatever follows a dot ("con.yaml").
+_DEVICES = frozenset(
+    ["con", "prn", "aux", "nul", "conin$", "conout$"]
+    + [f"{port}{n}" for port in ("com", "lpt") for n in "0123456789\u00b9\u00b2\u00b3"]
+)
+
+
+def _windows_device(part: str) -> bool:
+    return part.split(".", 1)[0].rstrip(" ").lower() in _DEVICES
 
 
 def etag(raw: bytes) -> str:
@@ -77,6 +93,11 @@ class Folder:
             raise Refused("`..`, `.` and empty parts are refused in a path")
         if any(p.startswith(".") for p in parts):
             raise Refused("hidden files and folders are not served", 404)
+        if ":" in relative:  # on Windows, `name:stream` writes a hidden stream of `name`
+            raise Refused("a colon is refused in a path")
+        if any(_windows_device(p) or p.endswith((".", " ")) for p in parts):
+            raise Refused("names Windows keeps for devices (con, nul, com1...) and names "
+                          "ending in a dot or a space are refused")
         if not relative.lower().endswith(PROPOSAL_SUFFIXES):
             raise Refused("only proposal files (.yaml, .yml, .json) are served", 404)
         target = (self.root / Path(*parts)).resolve(strict=False)
@@ -85,6 +106,19 @@ class Folder:
         if must_exist and not target.is_file():
             raise Refused("no such proposal file", 404)
         return target
+
+    def _current(self, target: Path) -> bytes | None:
+        """The bytes on disk at `target` (None when there is no file), read only when it
+        is a regular file: a named pipe would block the server for good."""
+        if not os.path.lexists(target):
+            return None
+        try:
+            return read_file(target, max_bytes=MAX_FILE_BYTES)
+        except OSError as e:
+            raise Refused(f"cannot read the file on disk: {e.strerror or e}", 403) from None
+        except LoadError:
+            raise Refused("the file on disk is larger than 2 MB, more than the workbench "
+                          "edits", 413) from None
 
     def list(self) -> list[Listed]:
         """Proposal files under the folder, sorted; symbolic links that lead outside it,
@@ -113,12 +147,10 @@ class Folder:
     # ---- reading and writing
 
     def read(self, relative: str) -> bytes:
-        target = self.resolve(relative)
-        with open(target, "rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-        if len(raw) > MAX_FILE_BYTES:
-            raise Refused("the file is larger than 2 MB, more than the workbench edits", 413)
-        return raw
+        current = self._current(self.resolve(relative))
+        if current is None:
+            raise Refused("no such proposal file", 404)
+        return current
 
     def write(
         self, relative: str, raw: bytes, *, if_match: str | None, if_none_match: str | None
@@ -137,10 +169,7 @@ class Folder:
             )
         target = self.resolve(relative, must_exist=False)
         with self._write_lock:
-            try:
-                current = target.read_bytes() if target.exists() else None
-            except OSError as e:
-                raise Refused(f"cannot read the file on disk: {e.strerror}", 403) from None
+            current = self._current(target)
             if if_none_match == "*" and current is not None:
                 raise Conflict("a file with that name already exists", etag(current))
             if if_match is not None:

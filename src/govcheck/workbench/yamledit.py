@@ -26,7 +26,7 @@ from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from ..fields import resolve
-from ..loader import LoadError, load_bytes
+from ..loader import MAX_DEPTH, LoadError, load_bytes
 from ..resources import proposal_schema
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
@@ -327,12 +327,29 @@ def _normalised(data: Any) -> Any:
     return data
 
 
+def _deeper_than(data: Any, limit: int) -> bool:
+    """Is `data` nested more than `limit` lists and mappings deep? Walked without
+    recursion, so no depth can overflow the stack here."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth > limit:
+                return True
+            items = value.values() if isinstance(value, dict) else value
+            stack.extend((item, depth + 1) for item in items)
+    return False
+
+
 def merge(text: str, data: dict[str, Any]) -> str:
     """`text` with its values changed to `data`: comments, key order and styles kept.
 
     An empty `text` gives a new file in the house style. Raises EditError when `text`
     is not YAML ruamel can read, or when the result would not read back as `data`.
     """
+    if _deeper_than(data, MAX_DEPTH):
+        raise EditError(f"the data is nested more than {MAX_DEPTH} levels deep; a proposal "
+                        "never needs this much nesting")
     newline = "\r\n" if "\r\n" in text else "\n"
     bom = text.startswith("\ufeff")
     body = text.lstrip("\ufeff").replace("\r\n", "\n")
@@ -343,6 +360,8 @@ def merge(text: str, data: dict[str, Any]) -> str:
         root = y.load(body) if body.strip() else None
     except YAMLError as e:
         raise EditError(f"the YAML text does not parse: {str(e).splitlines()[0]}") from None
+    except RecursionError:  # ruamel reads nesting by recursion
+        raise EditError("the YAML text is nested too deeply to edit") from None
     if isinstance(root, CommentedMap):
         _merge_map(root, data, "")
     else:
