@@ -113,6 +113,20 @@ def test_uncommenting_the_optional_sections_still_gives_a_valid_proposal(tmp_pat
     assert code == 0, out
 
 
+def test_a_file_name_with_a_line_break_or_escape_still_gives_a_valid_starter(
+    tmp_path, monkeypatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    name = "new\ngovcheck: 9\n#\x1b]0;title\x07.yaml"
+    code, _, err = run("init", name)
+    assert code == 0, err
+    text = (tmp_path / name).read_text(encoding="utf-8")
+    assert "\x1b" not in text and "\x07" not in text
+    assert yaml.safe_load(text)["govcheck"] == 1  # one `govcheck:` key, the starter's own
+    code, out, err = run("validate", "--", name)
+    assert code == 0, out + err
+
+
 def test_init_refuses_to_overwrite(tmp_path) -> None:
     target = tmp_path / "p.yaml"
     target.write_text("mine\n", encoding="utf-8")

@@ -18,6 +18,7 @@ from typing import Any
 from .errors import GovcheckError
 from .fields import resolve
 from .resources import data_dir, proposal_schema
+from .textsafe import clean
 
 
 class InitError(GovcheckError):
@@ -124,8 +125,9 @@ def starter(target: Path, *, schema: str | None = None, today: str | None = None
     pid = slug(target.stem)
     modeline = f"# yaml-language-server: $schema={ref}\n" if ref else ""
     return (
+        # The name as inert text: a line break in it would start a line of YAML.
         modeline + "## A governance proposal for govcheck. Check it with:  govcheck check "
-        f"{target.name}\n"
+        f"{clean(target.name)}\n"
         "## Lines starting `# ` are optional sections: uncomment and fill in what applies.\n"
         '## Absent means "not stated" (never false or zero). `govcheck schema --docs`\n'
         "## lists every field.\n"
