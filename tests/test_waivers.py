@@ -257,6 +257,34 @@ def test_a_proposal_waiver_with_a_blank_reason_or_approver_is_invalid(
     assert "blank" in f["message"] or "empty" in f["message"]
 
 
+# Text that reads as nothing: zero-width spaces, Hangul fillers, tag characters.
+UNSEEN = {"zero-width": "\\u200b\\u200b\\u200b", "hangul filler": "\\u3164\\u3164\\u3164",
+          "tags": "\\U000e0041\\U000e0042\\U000e0043"}
+
+
+@pytest.mark.parametrize("field", ["reason", "approved_by"])
+@pytest.mark.parametrize("unseen", sorted(UNSEEN))
+def test_a_waiver_written_in_invisible_characters_is_blank(tmp_path, rules, field, unseen) -> None:
+    text = WAIVER.format(expires="2012-06-30")
+    line = next(t for t in text.splitlines() if t.strip().startswith(field))
+    value = f'"{UNSEEN[unseen]}"'  # a YAML escape in double quotes: the file stays ASCII
+    p = proposal(tmp_path / "p.yaml", extra=text.replace(line, f"    {field}: {value}"))
+    code, out, _ = run("check", str(p), "--rules", str(rules), "--format", "json")
+    assert code == 1
+    [f] = findings(out)
+    assert f["rule"] == "SCHEMA" and f["location"]["path"] == f"/waivers/0/{field}"
+    assert "blank" in f["message"]
+    reason = UNSEEN[unseen] if field == "reason" else "Interim arrangement"
+    approver = UNSEEN[unseen] if field == "approved_by" else "SHA board"
+    shared = f'- rule: COI-001\n  reason: "{reason}"\n  approved_by: "{approver}"\n'
+    shared_file = write_shared(tmp_path / "w.yaml", shared + "  expires: 2012-12-31\n")
+    assert shared_file.read_text().isascii()
+    code, out, err = run("check", str(proposal(tmp_path / "q.yaml")), "--rules", str(rules),
+                         "--waivers", str(shared_file))
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert f"`{field}` is blank" in err
+
+
 SHARED_OK = "- rule: COI-001\n  reason: Interim arrangement\n  approved_by: SHA board\n"
 
 

@@ -83,3 +83,10 @@ def guard_text(text: str) -> str:
     if "::" not in text:
         return text
     return "\n".join(guard_line(line) for line in text.split("\n"))
+
+
+def visible(text: str) -> bool:
+    """Does `text` hold a character a reader can see? Not when it is only spaces and
+    the characters :func:`clean` escapes (zero-width spaces, Hangul fillers, tag
+    characters...): such a value says nothing, however long it is."""
+    return bool(_UNSAFE.sub("", text).strip())

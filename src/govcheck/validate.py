@@ -23,6 +23,7 @@ from .fastcheck import QuickVerdict
 from .loader import Document
 from .model import SCHEMA_RULE, Finding, Location
 from .resources import proposal_schema
+from .textsafe import visible
 
 if TYPE_CHECKING:
     import jsonschema
@@ -121,6 +122,8 @@ def validate(doc: Document, rule_ids: Iterable[str] | None = None) -> list[Findi
                 continue
             listed.add(*_explain(error))
     if not listed.findings and isinstance(doc.data, dict):
+        for pointer, message in _unseen_waiver_text(doc.data):
+            listed.add(pointer, message)
         # A dict's keys (the checker passes the rulebook's) answer `in` as a set does.
         names = rule_ids if rule_ids is None or isinstance(rule_ids, AbstractSet) else {*rule_ids}
         for pointer, message in _references(doc.data, names, listed.full):
@@ -374,6 +377,21 @@ def _references(
             f"waiver names rule {rule}, which is not in the loaded rulebook{hint} "
             "(`govcheck rules` lists them)"
         )
+
+
+def _unseen_waiver_text(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """A waiver's reason or approver written only in characters nobody can see
+    (zero-width spaces, Hangul fillers) is as blank as one of spaces: the schema's
+    `\\S` cannot tell them apart."""
+    waivers = data.get("waivers")
+    for i, waiver in enumerate(waivers if isinstance(waivers, list) else []):
+        for key in ("reason", "approved_by"):
+            value = waiver.get(key) if isinstance(waiver, dict) else None
+            if isinstance(value, str) and not visible(value):
+                yield f"/waivers/{i}/{key}", (
+                    f"`waivers[{i}].{key}` is blank (it holds only characters that do not "
+                    "show); write it out (a waiver says why, and who approved it)"
+                )
 
 
 def _some_ids(known: set[Any]) -> str:

@@ -39,6 +39,7 @@ from .model import (
     Result,
     Waiver,
 )
+from .textsafe import visible
 
 if TYPE_CHECKING:
     import jsonschema
@@ -227,6 +228,15 @@ def _shared_from(doc: Document, display: str, rule_ids: set[str]) -> list[Shared
     if not isinstance(doc.data, list):
         raise WaiversFileError(problems)
     for i, item in enumerate(doc.data):
+        for key in ("reason", "approved_by"):
+            value = item.get(key) if isinstance(item, dict) else None
+            if isinstance(value, str) and value.strip() and not visible(value):
+                at = doc.locate(f"/{i}/{key}")
+                problems.append(Problem(
+                    display, at.line, at.column,
+                    f"`{key}` is blank (it holds only characters that do not show); a "
+                    "waiver must say why, and who approved it",
+                ))
         rule = item.get("rule") if isinstance(item, dict) else None
         if isinstance(rule, str) and rule not in rule_ids and _RULE_ID.fullmatch(rule):
             at = doc.locate(f"/{i}/rule")
