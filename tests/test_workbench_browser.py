@@ -259,3 +259,32 @@ def test_proposal_text_is_shown_as_text_never_run(browser: object, server: str) 
     assert driver.find_element(By.CSS_SELECTOR, '.field[data-pointer="/title"] input') \
         .get_attribute("value").startswith("<script>alert(2)</script>")
     assert _problems(driver) == []
+
+
+def test_a_file_name_holding_percent_signs_opens_that_file_and_no_other(
+    browser: object, server: str, folder: Path
+) -> None:
+    # `n%6Frthtown.yaml` read back as a URL is `northtown.yaml`: a link that is not
+    # encoded opens (and saves) the other file; `100%.yaml` is not a URL at all.
+    text = (folder / "northtown.yaml").read_text(encoding="utf-8")
+    lookalike = text.replace("title: Northtown community services become a staff-led CIC",
+                             "title: The look-alike file")
+    for name in ("n%6Frthtown.yaml", "100%.yaml"):
+        (folder / name).write_text(lookalike, encoding="utf-8")
+    driver = browser
+    try:
+        for name in ("n%6Frthtown.yaml", "100%.yaml"):
+            driver.get(server)
+            _wait(driver, lambda d: d.execute_script("return document.body.dataset.ready")
+                  == "list")
+            [link] = [a for a in driver.find_elements(By.CSS_SELECTOR, "a.file")
+                      if a.find_element(By.CSS_SELECTOR, ".path").text == name]
+            link.click()
+            _wait(driver, lambda d: d.execute_script("return document.body.dataset.ready")
+                  == "editor")
+            assert driver.find_element(By.ID, "doc-name").text == name
+            _wait(driver, lambda d: _field(d, "/title").find_element(By.TAG_NAME, "input")
+                  .get_attribute("value") == "The look-alike file")
+    finally:
+        for name in ("n%6Frthtown.yaml", "100%.yaml"):
+            (folder / name).unlink()

@@ -2,7 +2,7 @@
 // over time), with live findings, saving, the board report and training mode.
 
 import { el, clear, debounce, ukDate } from "./dom.js";
-import { api, ApiError } from "./api.js";
+import { api, ApiError, encodePath } from "./api.js";
 import { label, useSchema } from "./schema.js";
 import { ProposalForm } from "./form.js";
 import { findingCard, findingKey, findingPointer, renderPanel, renderVerdict } from "./findings.js";
@@ -50,7 +50,7 @@ window.addEventListener("beforeunload", (e) => {
 
 async function showList() {
   if (state.dirty && !confirm("Leave this proposal? Your changes are not saved.")) {
-    location.hash = `#/open/${state.path}`;
+    location.hash = `#/open/${encodePath(state.path)}`;
     return;
   }
   state.path = null;
@@ -97,7 +97,8 @@ async function showList() {
         return;
       }
       listBox.append(el("ul", { class: "files" }, shown.map((p) =>
-        el("li", {}, el("a", { href: `#/open/${p.path}`, class: "file" },
+        el("li", {}, // Encoded: a name may hold `%`, which the route decodes (`n%6Fx.yaml` is not `nox.yaml`).
+        el("a", { href: `#/open/${encodePath(p.path)}`, class: "file" },
           el("span", { class: "title" }, p.title || p.path),
           el("span", { class: "path" }, p.path))))));
     };
@@ -134,7 +135,7 @@ async function openPath(path) {
 async function openText(path, text, etag, isNew) {
   Object.assign(state, { path, etag, isNew, text, textStale: false, report: null,
     asAt: "", open: new Set(), yamlProblem: null, tab: "form" });
-  if (isNew) history.replaceState(null, "", `#/open/${path}`);
+  if (isNew) history.replaceState(null, "", `#/open/${encodePath(path)}`);
   setHeader(path);
   document.title = `${path} — govcheck workbench`;
   setDirty(isNew);
@@ -466,7 +467,11 @@ async function train() {
 
 function route() {
   const m = /^#\/open\/(.+)$/.exec(location.hash);
-  if (m) openPath(decodeURIComponent(m[1]));
+  let path = null;
+  try {
+    path = m ? decodeURIComponent(m[1]) : null;
+  } catch { /* a hand-made address that is not encoded: back to the list */ }
+  if (path) openPath(path);
   else showList();
 }
 
