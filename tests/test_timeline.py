@@ -347,3 +347,17 @@ def test_ccgs_from_1_april_2013_until_icbs_replace_them() -> None:
     assert "GOV-004" not in rules_of(period_on(t, "2022-06-30"))
     july = period_on(t, "2022-07-01")
     assert july.start == "2022-07-01" and "GOV-004" in july.appear
+
+
+def test_a_waiver_to_the_last_day_there_is_never_ends(tmp_path) -> None:
+    # 9999-12-31 is how "no expiry" is often written; there is no day after it.
+    text = (ROOT / "cases" / "northtown-cic.yaml").read_text(encoding="utf-8")
+    assert "expires: 2010-03-31" in text
+    path = tmp_path / "northtown-forever.yaml"
+    path.write_text(text.replace("expires: 2010-03-31", "expires: 9999-12-31"), encoding="utf-8")
+    result = run("timeline", str(path), "--from", "2009-01-01", "--to", "2012-12-31",
+                 "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    periods = json.loads(result.stdout)["periods"]
+    waived = [f["waived"] for p in periods for f in p["findings"] if f["rule"] == "COI-002"]
+    assert waived and all(waived)

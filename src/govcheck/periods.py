@@ -234,7 +234,13 @@ def _waiver_dates(doc: Document, checker: Checker) -> set[str]:
     waivers = proposal_waivers(doc) + [
         s.waiver for s in checker.shared_waivers if isinstance(ids, str) and s.covers_proposal(ids)
     ]
-    return {day_after(w.expires) for w in waivers}
+    return {day for w in waivers if (day := _returns_on(w.expires)) is not None}
+
+
+def _returns_on(expires: str) -> str | None:
+    """The day a waived finding comes back: the day after its waiver expires. A waiver
+    to 9999-12-31 (written to mean "never") has none: no date comes after that one."""
+    return None if expires >= datetime.date.max.isoformat() else day_after(expires)
 
 
 def fixed_dates(doc: Document, rulebook: Rulebook) -> list[tuple[str, str]]:
@@ -378,7 +384,7 @@ class Relevance:
                         subject = f"derived fact {name}"
                         out.extend(_changes_of(self.rulebook, fact, date, subject, rule.id))
             waived = waivers.get(rule_id)
-            if waived is not None and day_after(waived.expires) == date:
+            if waived is not None and _returns_on(waived.expires) == date:
                 out.append(LawChange(date, rule_id, "expires", f"waiver of {rule_id}", ()))
             if rule_id == "LAW-CURRENCY" and self.rulebook.law_reviewed_to:
                 out.append(LawChange(
