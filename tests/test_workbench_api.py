@@ -480,3 +480,16 @@ def test_names_windows_reads_as_devices_or_streams_are_refused(
     assert r.status_code in (403, 404), path
     assert client.get(f"/api/starter?path={path}").status_code in (403, 404)
     assert sorted(os.listdir(folder)) + sorted(os.listdir(folder / "sub")) == before
+
+
+def test_a_file_name_that_is_not_utf8_does_not_break_the_list(
+    client: TestClient, folder: Path
+) -> None:
+    with open(os.path.join(os.fsencode(folder), b"caf\xe9.yaml"), "wb") as handle:
+        handle.write((CASES / "northtown-cic.yaml").read_bytes())
+    with TestClient(client.app, base_url=ORIGIN, raise_server_exceptions=False) as bare:
+        bare.headers["X-Govcheck-Token"] = client.headers["X-Govcheck-Token"]
+        r = bare.get("/api/proposals")
+    assert r.status_code == 200
+    paths = [p["path"] for p in r.json()["proposals"]]
+    assert "northtown-cic.yaml" in paths and "sub/kirkby.yaml" in paths

@@ -59,6 +59,16 @@ def _windows_device(part: str) -> bool:
     return part.split(".", 1)[0].rstrip(" ").lower() in _DEVICES
 
 
+def _addressable(directory: str, name: str) -> bool:
+    """Can the page name this file? Not when its path holds bytes that are not UTF-8
+    (they reach Python as lone surrogates, which no URL or JSON can carry)."""
+    try:
+        os.path.join(directory, name).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def etag(raw: bytes) -> str:
     """The version of a file's bytes, as an HTTP entity tag (quoted)."""
     return '"' + hashlib.sha256(raw).hexdigest()[:32] + '"'
@@ -122,13 +132,16 @@ class Folder:
 
     def list(self) -> list[Listed]:
         """Proposal files under the folder, sorted; symbolic links that lead outside it,
-        hidden folders and folders reached by links are left out."""
+        hidden folders, folders reached by links and names that are not UTF-8 (no
+        address can name them, and they would break the listing) are left out."""
         out: list[Listed] = []
         for directory, dirs, files in os.walk(self.root, followlinks=False):
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "node_modules")
             base = Path(directory)
             for name in sorted(files):
                 if name.startswith(".") or not name.lower().endswith(PROPOSAL_SUFFIXES):
+                    continue
+                if not _addressable(directory, name):
                     continue
                 path = base / name
                 try:
