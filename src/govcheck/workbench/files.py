@@ -144,14 +144,11 @@ class Folder:
                 if not _addressable(directory, name):
                     continue
                 path = base / name
-                try:
-                    real = path.resolve(strict=True)
-                    if not real.is_relative_to(self.root) or not real.is_file():
-                        continue
-                    stat = real.stat()
-                except OSError:
-                    continue
                 rel = path.relative_to(self.root).as_posix()
+                try:  # listed only if it can be opened: the same refusals as a read
+                    stat = self.resolve(rel).stat()
+                except (Refused, OSError):
+                    continue
                 out.append(Listed(rel, stat.st_size, stat.st_mtime))
                 if len(out) >= MAX_LISTED:
                     return sorted(out, key=lambda x: x.path)
