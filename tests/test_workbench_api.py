@@ -398,6 +398,18 @@ def test_serve_says_when_the_port_is_taken(folder: Path) -> None:
     assert code == 2 and "no such folder" in err
 
 
+@pytest.mark.parametrize("host", ["", " "])
+def test_an_empty_host_is_refused_not_read_as_every_address(folder: Path, host: str) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "govcheck.cli", "serve", str(folder), "--host", host,
+         "--port", "0", "--no-open"],
+        capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "govcheck: --host is empty; give the address to listen on, such as 127.0.0.1"]
+
+
 def test_check_never_imports_the_web_stack() -> None:
     probe = (
         "import sys\n"

@@ -30,6 +30,8 @@ class ServeError(GovcheckError):
 
 def bind(host: str, port: int) -> socket.socket:
     """A listening socket on host:port (port 0: any free port), or ServeError."""
+    if not host.strip():  # the socket library reads "" as every address of the machine
+        raise ServeError("--host is empty; give the address to listen on, such as 127.0.0.1")
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # IPPROTO_TCP named, not 0: asyncio turns off Nagle's algorithm (TCP_NODELAY) only on
     # connections whose protocol says TCP; without it each answer waited ~40 ms for the
