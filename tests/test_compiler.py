@@ -229,20 +229,26 @@ def test_engine_and_python_reader_agree_on_every_case() -> None:
         facts = extract(doc.data, book.catalogue, result.as_at)
         law = book.law_for(book.deciding_dates(doc.data, result.as_at))
         evaluation = book.ruleset(law).evaluate(facts.engine_facts)
-        reader = Reader(facts, book.catalogue, evaluation.derived, book.facts, law)
-        by_python = {
-            r.id
-            for r in law.rules
-            if any(
-                reader.read(reader.condition(r), b).held
-                for b in reader.all_bindings(reader.condition(r))
-            )
-        }
+        by_python = held_in_python(facts, evaluation, law, book)
         by_engine = {
             f.rule for f in result.findings if f.topic != "waiver" and f.rule != "LAW-CURRENCY"
         }
         assert by_engine == by_python, path.name
 
+
+
+def held_in_python(facts, evaluation, law, book) -> set[str]:
+    """The rules in force whose conditions hold when read in Python, not by the engine
+    (with the derived facts the engine concluded)."""
+    reader = Reader(facts, book.catalogue, evaluation.derived, book.facts, law)
+    return {
+        r.id
+        for r in law.rules
+        if any(
+            reader.read(reader.condition(r), b).held
+            for b in reader.all_bindings(reader.condition(r))
+        )
+    }
 
 
 def test_one_ruleset_judges_each_era_as_the_law_of_that_era() -> None:
@@ -268,15 +274,7 @@ def test_one_ruleset_judges_each_era_as_the_law_of_that_era() -> None:
             facts = extract(doc.data, book.catalogue, date)
             law = book.law_for(book.deciding_dates(doc.data, date))
             evaluation = book.ruleset(law).evaluate(facts.engine_facts)
-            reader = Reader(facts, book.catalogue, evaluation.derived, book.facts, law)
-            by_python = {
-                r.id
-                for r in law.rules
-                if any(
-                    reader.read(reader.condition(r), b).held
-                    for b in reader.all_bindings(reader.condition(r))
-                )
-            }
+            by_python = held_in_python(facts, evaluation, law, book)
             assert {f.rule for f in evaluation.firings} == by_python, (path.name, date)
 
 
