@@ -108,3 +108,15 @@ def test_any_edit_reads_back_as_the_data_asked_for(top: list, key: str, value: o
         return  # refused rather than saved wrong; the page says so
     assert load_bytes(out.encode(), "n.yaml").data == data
     assert [c for c in comments(NORTHTOWN) if c not in comments(out)] == []
+
+
+@pytest.mark.parametrize("text", ["no", "Yes", "on", "1:30", "~", "0x1F", "1e3", ".inf", "null"])
+def test_text_that_yaml_1_1_would_misread_is_saved_in_quotes(text: str) -> None:
+    # PyYAML's safe_load reads YAML 1.1: plain `no` is false, `1:30` is 90, `~` is None.
+    import yaml
+
+    data = load_bytes(NORTHTOWN.encode(), "n.yaml").data
+    data["provider"]["name"] = text
+    out = merge(NORTHTOWN, data)
+    assert yaml.safe_load(out)["provider"]["name"] == text
+    assert load_bytes(out.encode(), "n.yaml").data["provider"]["name"] == text

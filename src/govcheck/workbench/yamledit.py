@@ -22,7 +22,11 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark, YAMLError
-from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
+from ruamel.yaml.scalarstring import (
+    FoldedScalarString,
+    LiteralScalarString,
+    SingleQuotedScalarString,
+)
 from ruamel.yaml.tokens import CommentToken
 
 from ..fields import resolve
@@ -130,7 +134,20 @@ def _scalar(old: Any, new: Any) -> Any:
         return LiteralScalarString(new)
     if isinstance(new, str) and isinstance(old, FoldedScalarString):
         return _folded(new, old)
+    if isinstance(new, str) and _not_text_to_yaml_1_1(new):
+        return SingleQuotedScalarString(new)
     return new
+
+
+def _not_text_to_yaml_1_1(text: str) -> bool:
+    """Would a YAML 1.1 reader (PyYAML's safe_load, yamllint, many CI tools) take this
+    text, written plain, for something else: `no` as false, `1:30` as 90, `~` as null?
+    govcheck reads YAML 1.2 and would not, but the file is shared with other tools, so
+    such text is written in quotes."""
+    import yaml  # PyYAML: its resolver is the YAML 1.1 reading
+
+    tag = yaml.SafeLoader.resolve(yaml.SafeLoader, yaml.ScalarNode, text, (True, False))
+    return tag != "tag:yaml.org,2002:str"
 
 
 def _folded(text: str, old: FoldedScalarString) -> Any:
