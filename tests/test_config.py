@@ -184,3 +184,21 @@ def test_shared_waivers_from_the_config_file(repo) -> None:
     (repo / ".govcheck.yaml").write_text("rules: ci/rules\nwaivers: ci/waivers.yaml\n")
     code, out, _ = run("check", "a-error.yaml", "--format", "compact")
     assert code == 0 and out.endswith("[waived until 2012-06-30]\n")
+
+
+@pytest.mark.parametrize("target", ["/tmp/x.json", "../out.json", "reports/../../x.json",
+                                    "~/x.json", "C:/x.json", "..\\x.json"])
+def test_a_settings_file_cannot_write_reports_outside_its_directory(repo, target) -> None:
+    # A repository under review brings its own .govcheck.yaml: it must not be able to
+    # make the reviewer's run write over files outside the repository.
+    (repo / ".govcheck.yaml").write_text(f"format: [text, 'json:{target}']\n", "utf-8")
+    code, out, err = run("check", "b-warning.yaml")
+    assert code == 2 and out == ""
+    assert "writes outside this file's directory" in err and "../.govcheck.yaml:1" in err
+
+
+def test_a_report_path_below_the_settings_file_is_fine(repo) -> None:
+    (repo / ".govcheck.yaml").write_text("format: [text, 'json:out/./r.json']\n", "utf-8")
+    (repo / "out").mkdir()
+    code, _, _ = run("check", "b-warning.yaml")
+    assert code == 0 and (repo / "out" / "r.json").is_file()

@@ -215,6 +215,16 @@ def _toml_lines(text: str) -> dict[str, tuple[int, int]]:
 # -- checking ---------------------------------------------------------------------------
 
 
+def _outside(target: str) -> bool:
+    """Does a report path leave the settings file's directory (absolute, `~`, or `..`
+    above it)? A repository cloned for review, or a pull request, brings its own
+    settings file: it must not be able to make a run overwrite the reviewer's files."""
+    if os.path.isabs(target) or target.startswith("~") or re.match(r"^[A-Za-z]:", target):
+        return True
+    parts = os.path.normpath(target.replace("\\", "/")).split(os.sep)
+    return parts[0] == ".."
+
+
 def _settings(
     data: dict[str, Any], lines: dict[str, tuple[int, int]], display: str, base: str
 ) -> Config:
@@ -295,7 +305,15 @@ def _settings(
                     index,
                 )
                 continue
-            if target:
+            if target and _outside(target):
+                problem(
+                    key,
+                    f"format {item!r} writes outside this file's directory; a settings file "
+                    "in a repository may write reports only below it (give any other path "
+                    "on the command line: --format FMT:PATH)",
+                    index,
+                )
+            elif target:
                 chosen.append(f"{name}:{relative(target)}")
             else:
                 bare += 1
