@@ -25,3 +25,14 @@ def test_the_readme_excerpt_of_the_northtown_report_is_real_output() -> None:
     printed = run.stdout.replace(str(ROOT / "cases") + "/", "")
     assert shown.strip("\n") in printed
 
+
+
+def test_the_readme_states_the_rulebook_as_it_is() -> None:
+    from govcheck.rulebook import load_rulebook
+
+    book = load_rulebook()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    stated = re.search(r"The rulebook has (\d+) rules and (\d+) derived facts", readme)
+    assert stated and (int(stated[1]), int(stated[2])) == (len(book.rules), len(book.facts))
+    cases = len(list((ROOT / "cases").glob("*.yaml")))
+    assert f"holds {cases} worked proposals" in readme.replace("\n", " ")
