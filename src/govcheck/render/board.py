@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from abc import abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -378,11 +379,13 @@ class BoardRenderer(Renderer):
     def _close(self, result: Result, alone: bool) -> None:  # noqa: B027 - optional
         """Write what goes after a proposal's parts."""
 
+    @abstractmethod
     def _references(self, result: Result, rows: list[Reference], alone: bool) -> None:
-        raise NotImplementedError
+        """Write the appendix of machine references (pointers, rule files)."""
 
+    @abstractmethod
     def _overview(self, lead: Lead) -> None:
-        raise NotImplementedError
+        """Write the batch overview that leads a report of several proposals."""
 
 
 def copy(spool: Any, write: Callable[[str], Any]) -> None:
