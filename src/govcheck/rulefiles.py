@@ -234,7 +234,6 @@ def _registry(f: _File, problems: _Problems) -> tuple[dict[str, dict[str, Any]],
             continue
         entry = dict(item)
         entry["citation"] = _citation(item)
-        entry["_at"] = here
         out[item["id"]] = entry
     return out, reviewed
 
@@ -248,11 +247,13 @@ def _date_documents(
     commencement, the date from which guidance could apply. A finding judged at an
     earlier date still cites it, but as later law (a 2009 finding does not read as if it
     rested on an Act of 2023)."""
-    for entry in documents.values():
-        here = entry.pop("_at")
-        if "applies_from" in entry:
+    data = f.doc.data if isinstance(f.doc.data, dict) else {}
+    items = data.get("documents")
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        entry = documents.get(item.get("id")) if isinstance(item, dict) else None
+        if entry is not None and "applies_from" in entry:
             start, _ = _resolve_date(
-                entry["applies_from"], values, f, here + "/applies_from", problems
+                entry["applies_from"], values, f, f"/documents/{i}/applies_from", problems
             )
             entry["applies_from"] = start
             if start is None:
